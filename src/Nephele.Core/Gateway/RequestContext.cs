@@ -1,0 +1,31 @@
+using Nephele.Core.Auth;
+using Nephele.Core.Models;
+using Nephele.Core.Protocols;
+using Nephele.Core.State;
+
+namespace Nephele.Core.Gateway;
+
+/// <summary>Everything a handler knows about the request it serves.</summary>
+public sealed class RequestContext
+{
+    public required string RequestId { get; init; }
+    public required string Service { get; init; }
+    public required ServiceModel Model { get; init; }
+    public required OperationModel Operation { get; init; }
+    public required AwsRequest Request { get; init; }
+    public required CallerIdentity Caller { get; init; }
+    public required string Region { get; init; }
+    public required TimeProvider Clock { get; init; }
+    public CancellationToken Aborted { get; init; }
+
+    public string AccountId => Caller.AccountId;
+
+    /// <summary>The account+region scope of this request; global services use <see cref="GlobalScope"/>.</summary>
+    public Scope Scope => new(Caller.AccountId, Region);
+    public Scope GlobalScope => Scope.Global(Caller.AccountId);
+
+    /// <summary>Extra headers a handler wants on the response (beyond modeled output members).</summary>
+    public HeaderMap ResponseHeaders { get; } = new();
+
+    public DateTimeOffset Now => Clock.GetUtcNow();
+}

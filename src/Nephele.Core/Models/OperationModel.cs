@@ -1,0 +1,27 @@
+namespace Nephele.Core.Models;
+
+public sealed class OperationModel
+{
+    internal OperationModel(string name) => Name = name;
+
+    public string Name { get; }
+    public string HttpMethod { get; internal set; } = "POST";
+    public string RequestUri { get; internal set; } = "/";
+    public int? ResponseCode { get; internal set; }
+    public Shape? Input { get; internal set; }
+    /// <summary>Traits of the input reference (rest-xml: root element name and namespace).</summary>
+    public string? InputLocationName { get; internal set; }
+    public XmlNamespace? InputXmlNamespace { get; internal set; }
+    public Shape? Output { get; internal set; }
+    /// <summary>Query protocol: the element that wraps the output inside the response element.</summary>
+    public string? ResultWrapper { get; internal set; }
+    public IReadOnlyList<Shape> Errors { get; internal set; } = [];
+    public string? HostPrefix { get; internal set; }
+    public string? AuthType { get; internal set; }
+
+    /// <summary>The parsed requestUri template, for rest protocols.</summary>
+    public UriTemplate Uri => _uri ??= UriTemplate.Parse(RequestUri);
+    private UriTemplate? _uri;
+
+    public override string ToString() => Name;
+}
