@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Nephele.Core.Auth;
 using Nephele.Core.Gateway;
 using Nephele.Services.Sts;
 
@@ -10,4 +12,13 @@ public static class ServiceCatalog
     [
         new StsProvider(env),
     ];
+
+    /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>
+    public static ProviderRegistry Registry() => new(Create(new ServiceEnvironment
+    {
+        Options = new NepheleOptions { Ephemeral = true },
+        Clock = TimeProvider.System,
+        Credentials = new InMemoryCredentialStore(),
+        Logging = NullLoggerFactory.Instance,
+    }));
 }

@@ -23,7 +23,8 @@ internal static class NepheleCli
 
         var start = new Command("start", "Start Nephele (the default).") { host, port, dataDir, ephemeral, logLevel, enforce };
         var status = new Command("status", "Ask a running Nephele for its health.") { host, port };
-        var root = new RootCommand("Nephele: a whole AWS cloud in one local process.") { start, status, host, port, dataDir, ephemeral, logLevel, enforce };
+        var coverage = new Command("coverage", "Print the service coverage table (docs/coverage.md).");
+        var root = new RootCommand("Nephele: a whole AWS cloud in one local process.") { start, status, coverage, host, port, dataDir, ephemeral, logLevel, enforce };
 
         NepheleOptions Options(ParseResult r) => new()
         {
@@ -37,6 +38,7 @@ internal static class NepheleCli
         start.SetAction((r, ct) => StartCommand.RunAsync(Options(r), ct));
         root.SetAction((r, ct) => StartCommand.RunAsync(Options(r), ct));
         status.SetAction((r, ct) => StatusCommand.RunAsync(r.GetValue(host)!, r.GetValue(port), ct));
+        coverage.SetAction(_ => Console.Write(CoverageCommand.Markdown()));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
