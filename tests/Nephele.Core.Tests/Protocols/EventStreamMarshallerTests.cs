@@ -72,7 +72,11 @@ public sealed class EventStreamMarshallerTests
         var at = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123);
         var message = Marshaller.Event(Stream, "Progress", new()
         {
-            ["Sequence"] = 7L, ["Final"] = true, ["At"] = at, ["Shard"] = "shard-1", ["Count"] = 3L,
+            ["Sequence"] = 7L,
+            ["Final"] = true,
+            ["At"] = at,
+            ["Shard"] = "shard-1",
+            ["Count"] = 3L,
         });
 
         Assert.Equal(7, message.Header("Sequence"));
@@ -131,7 +135,8 @@ public sealed class EventStreamMarshallerTests
         Assert.Throws<ArgumentException>(() => Marshaller.Event(Stream, new Dictionary<string, object?>()));
         Assert.Throws<ArgumentException>(() => Marshaller.Event(Stream, new Dictionary<string, object?>
         {
-            ["Note"] = new Dictionary<string, object?>(), ["End"] = new Dictionary<string, object?>(),
+            ["Note"] = new Dictionary<string, object?>(),
+            ["End"] = new Dictionary<string, object?>(),
         }));
     }
 

@@ -54,7 +54,9 @@ public sealed class CborProtocol : IWireProtocol
         foreach (var (name, value) in error.Headers) response.Headers.Set(name, value);
         if (model.Metadata.AwsQueryCompatible)
         {
-            var sender = shape?.ErrorSenderFault ?? error.SenderFault;
+            // Receiver when either the handler or the model says the fault is the server's: botocore
+            // models often leave senderFault out of 500 errors (CloudWatch's InternalServiceFault).
+            var sender = error.SenderFault && shape?.ErrorSenderFault != false && error.HttpStatus < 500;
             response.Headers.Set("x-amzn-query-error", $"{ErrorShapes.QueryCode(shape, error.Code)};{(sender ? "Sender" : "Receiver")}");
         }
         response.ContentType = ContentType;
