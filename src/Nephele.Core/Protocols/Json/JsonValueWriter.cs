@@ -95,7 +95,7 @@ public static class JsonValueWriter
             case ShapeType.Map:
                 writer.WriteStartObject();
                 var valueMember = shape.Value!;
-                foreach (var (k, v) in MapEntries(value, member.Name))
+                foreach (var (k, v) in ScalarValues.AsMapEntries(value, member.Name))
                 {
                     if (v is null) continue;
                     writer.WritePropertyName(k);
@@ -150,7 +150,7 @@ public static class JsonValueWriter
             case decimal m: writer.WriteNumberValue(m); break;
             case IEnumerable<KeyValuePair<string, object?>> or IDictionary:
                 writer.WriteStartObject();
-                foreach (var (k, v) in MapEntries(value, "document"))
+                foreach (var (k, v) in ScalarValues.AsMapEntries(value, "document"))
                 {
                     writer.WritePropertyName(k);
                     WriteDocument(writer, v);
@@ -172,21 +172,6 @@ public static class JsonValueWriter
         IReadOnlyDictionary<string, object?> d => d,
         _ => throw Wrong(value, "structure (Dictionary<string, object?>)", member),
     };
-
-    private static IEnumerable<KeyValuePair<string, object?>> MapEntries(object map, string member)
-    {
-        switch (map)
-        {
-            case IEnumerable<KeyValuePair<string, object?>> typed:
-                foreach (var kv in typed) yield return kv;
-                break;
-            case IDictionary untyped:
-                foreach (DictionaryEntry e in untyped) yield return new((string)e.Key, e.Value);
-                break;
-            default:
-                throw Wrong(map, "map", member);
-        }
-    }
 
     private static (ArrayBufferWriter<byte>, Utf8JsonWriter) Rent()
     {
