@@ -57,6 +57,11 @@ public static class SigV4Canonical
     public static byte[] Sign(byte[] signingKey, string stringToSign) =>
         HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes(stringToSign));
 
+    /// <summary>64 hex digits: a literal payload hash rather than one of the UNSIGNED/STREAMING markers.</summary>
+    public static bool IsSha256Hex(string value) => value.Length == 64 && !value.AsSpan().ContainsAnyExcept(HexDigits);
+
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
+
     public static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     public static string Sha256Hex(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));

@@ -173,11 +173,20 @@ public sealed class SigV4Verifier(TimeProvider clock)
                     + "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, "
                     + "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.", 400);
             }
+            // Outside S3 AWS hashes the (small) body itself, so a body that differs from its declared hash fails
+            // the signature; S3 streams instead and checks at the end (ContentSha256Stream).
+            if (!AuthErrors.IsS3(credential.Service) && SigV4Canonical.IsSha256Hex(declared))
+                return await BodySha256Async(request, ct).ConfigureAwait(false);
             return declared;
         }
         if (errors == AuthErrorDialect.S3 && !credential.IsPresigned)
             throw new AwsException("InvalidRequest", "Missing required header for this request: x-amz-content-sha256", 400);
 
+        return await BodySha256Async(request, ct).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<string> BodySha256Async(AwsRequest request, CancellationToken ct)
+    {
         var body = await request.ReadBodyAsync(ct).ConfigureAwait(false);
         return body.Length == 0 ? SigV4Canonical.EmptySha256 : SigV4Canonical.Sha256Hex(body);
     }
@@ -187,10 +196,8 @@ public sealed class SigV4Verifier(TimeProvider clock)
         SigV4Canonical.UnsignedPayload or SigV4Canonical.StreamingPayload or SigV4Canonical.StreamingPayloadTrailer
             or SigV4Canonical.StreamingUnsignedPayloadTrailer or SigV4Canonical.StreamingV4APayload
             or SigV4Canonical.StreamingV4APayloadTrailer => true,
-        _ => value.Length == 64 && !value.AsSpan().ContainsAnyExcept(HexDigits),
+        _ => SigV4Canonical.IsSha256Hex(value),
     };
-
-    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     private static bool ContainsHost(string signedHeaders)
     {
