@@ -20,12 +20,18 @@ public sealed class RequestAuthenticatorTests
 
     private AmazonSecurityTokenServiceClient Sts(AWSCredentials credentials) => new(credentials, new AmazonSecurityTokenServiceConfig
     {
-        ServiceURL = "http://localhost:4566", AuthenticationRegion = "eu-north-1", HttpClientFactory = _capture, MaxErrorRetry = 0,
+        ServiceURL = "http://localhost:4566",
+        AuthenticationRegion = "eu-north-1",
+        HttpClientFactory = _capture,
+        MaxErrorRetry = 0,
     });
 
     private AmazonS3Client S3(AWSCredentials credentials) => new(credentials, new AmazonS3Config
     {
-        ServiceURL = "http://localhost:4566", ForcePathStyle = true, HttpClientFactory = _capture, MaxErrorRetry = 0,
+        ServiceURL = "http://localhost:4566",
+        ForcePathStyle = true,
+        HttpClientFactory = _capture,
+        MaxErrorRetry = 0,
     });
 
     private async Task<AwsRequest> StsCall(AWSCredentials credentials)
@@ -137,7 +143,10 @@ public sealed class RequestAuthenticatorTests
         using var s3 = S3(new BasicAWSCredentials("test", "test"));
         var request = await _capture.CaptureAsync(() => s3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = "bucket", Key = "k", ContentBody = "streamed through aws-chunked", ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
+            BucketName = "bucket",
+            Key = "k",
+            ContentBody = "streamed through aws-chunked",
+            ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
         }));
 
         var result = await Authenticate(request, enforce);
@@ -183,7 +192,11 @@ public sealed class RequestAuthenticatorTests
         var timestamp = request.Headers.Get("x-amz-date")!;
         var credential = new SigV4Credential
         {
-            AccessKeyId = accessKeyId, Date = timestamp[..8], Region = region, Service = service, SignedHeaders = signedHeaders,
+            AccessKeyId = accessKeyId,
+            Date = timestamp[..8],
+            Region = region,
+            Service = service,
+            SignedHeaders = signedHeaders,
         };
         var canonical = SigV4Canonical.CanonicalRequest(request, credential, request.Headers.Get("x-amz-content-sha256")!,
             AuthErrors.IsS3(service) ? CanonicalPathRules.S3 : CanonicalPathRules.Normalized);

@@ -88,7 +88,10 @@ public sealed class SdkSignedRequestTests
         using var s3 = S3("http");
         var request = await _capture.CaptureAsync(() => s3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = "my-bucket", Key = "k", ContentBody = "hello chunked world", ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
+            BucketName = "my-bucket",
+            Key = "k",
+            ContentBody = "hello chunked world",
+            ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
         }));
         var raw = request.BodyBytes.ToArray();
         var at = Encoding.ASCII.GetString(raw).IndexOf("hello", StringComparison.Ordinal);
@@ -108,7 +111,10 @@ public sealed class SdkSignedRequestTests
         using var s3 = S3("https");
         var request = await _capture.CaptureAsync(() => s3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = "my-bucket", Key = "k", ContentBody = "hello world", ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
+            BucketName = "my-bucket",
+            Key = "k",
+            ContentBody = "hello world",
+            ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
             DisablePayloadSigning = true,
         }));
         Assert.Equal(SigV4Canonical.StreamingUnsignedPayloadTrailer, request.Headers.Get("x-amz-content-sha256"));
@@ -127,7 +133,10 @@ public sealed class SdkSignedRequestTests
         using var s3 = S3();
         var url = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
-            BucketName = "my-bucket", Key = "report 2024.csv", Verb = HttpVerb.GET, Expires = DateTime.UtcNow.AddMinutes(5),
+            BucketName = "my-bucket",
+            Key = "report 2024.csv",
+            Verb = HttpVerb.GET,
+            Expires = DateTime.UtcNow.AddMinutes(5),
         });
         var request = SdkCapture.FromUrl(url);
 
@@ -145,7 +154,10 @@ public sealed class SdkSignedRequestTests
         using var s3 = S3();
         var url = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
-            BucketName = "my-bucket", Key = "mine.txt", Verb = HttpVerb.GET, Expires = DateTime.UtcNow.AddMinutes(5),
+            BucketName = "my-bucket",
+            Key = "mine.txt",
+            Verb = HttpVerb.GET,
+            Expires = DateTime.UtcNow.AddMinutes(5),
         });
         var request = SdkCapture.FromUrl(url.Replace("mine.txt", "yours.txt", StringComparison.Ordinal));
 
@@ -173,7 +185,10 @@ public sealed class SdkSignedRequestTests
         _capture.ResponseContentType = "application/x-amz-json-1.0";
         using var sqs = new AmazonSQSClient(new BasicAWSCredentials("123456789012", "test"), new AmazonSQSConfig
         {
-            ServiceURL = "http://localhost:4566", AuthenticationRegion = "ap-south-1", HttpClientFactory = _capture, MaxErrorRetry = 0,
+            ServiceURL = "http://localhost:4566",
+            AuthenticationRegion = "ap-south-1",
+            HttpClientFactory = _capture,
+            MaxErrorRetry = 0,
         });
         var request = await _capture.CaptureAsync(() => sqs.ListQueuesAsync(new ListQueuesRequest { QueueNamePrefix = "orders" }));
 
@@ -187,7 +202,9 @@ public sealed class SdkSignedRequestTests
     {
         using var sqs = new AmazonSQSClient(TestCredentials, new AmazonSQSConfig
         {
-            ServiceURL = "http://localhost:4566", HttpClientFactory = _capture, MaxErrorRetry = 0,
+            ServiceURL = "http://localhost:4566",
+            HttpClientFactory = _capture,
+            MaxErrorRetry = 0,
         });
         var request = await _capture.CaptureAsync(() => sqs.ListQueuesAsync(new ListQueuesRequest()));
         request.Headers.Set("X-Amz-Target", "AmazonSQS.DeleteQueue");
@@ -202,7 +219,9 @@ public sealed class SdkSignedRequestTests
     {
         using var sts = new AmazonSecurityTokenServiceClient(TestCredentials, new AmazonSecurityTokenServiceConfig
         {
-            ServiceURL = "http://localhost:4566", HttpClientFactory = _capture, MaxErrorRetry = 0,
+            ServiceURL = "http://localhost:4566",
+            HttpClientFactory = _capture,
+            MaxErrorRetry = 0,
         });
         var request = await _capture.CaptureAsync(() => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest()));
 
@@ -220,7 +239,9 @@ public sealed class SdkSignedRequestTests
     {
         using var sts = new AmazonSecurityTokenServiceClient(TestCredentials, new AmazonSecurityTokenServiceConfig
         {
-            ServiceURL = "http://localhost:4566", HttpClientFactory = _capture, MaxErrorRetry = 0,
+            ServiceURL = "http://localhost:4566",
+            HttpClientFactory = _capture,
+            MaxErrorRetry = 0,
         });
         var request = await _capture.CaptureAsync(() => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest()));
         _clock.Now = _clock.Now.AddMinutes(20);
