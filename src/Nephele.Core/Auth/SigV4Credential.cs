@@ -251,8 +251,8 @@ public sealed class SigV4Credential
     }
 
     /// <summary>
-    /// <c>AKID/yyyyMMdd/region/service/aws4_request</c>; SigV4a omits the region. The access key is everything before
-    /// the last four parts so that a key that contains '/' (never issued by AWS, but typed by people) still parses.
+    /// <c>AKID/yyyyMMdd/region/service/aws4_request</c>; SigV4a omits the region. The scope is read from the end and the
+    /// access key is everything before it, so a key that contains '/' (never issued by AWS, but typed by people) still parses.
     /// </summary>
     private static (string AccessKeyId, string Date, string Region, string Service)? ParseScope(
         ReadOnlySpan<char> credential, bool v4a, out string? error)
