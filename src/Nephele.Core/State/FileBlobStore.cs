@@ -4,7 +4,8 @@ namespace Nephele.Core.State;
 /// Blobs as files: <c>&lt;dataDir&gt;/blobs/&lt;service&gt;/&lt;2 hex&gt;/&lt;sha256(id) hex&gt;</c>. Ids are arbitrary
 /// (S3 keys with <c>../</c>), so only their hash reaches the file system. A write goes to a temp file, is fsynced,
 /// then renamed over the target: readers see the old blob or the new one, never a torn one, and an
-/// acknowledged write is on disk. Temp files live in <c>blobs/.tmp</c> (same file system, so the rename is
+/// acknowledged write is on disk. The rename itself is durable against a process crash, like the database
+/// commits (synchronous=NORMAL); the directory is not fsynced, so power loss may lose the newest names. Temp files live in <c>blobs/.tmp</c> (same file system, so the rename is
 /// atomic); those left by a crash are removed at startup once an hour old, so a second process sharing the
 /// directory does not lose a write in progress.
 /// </summary>
