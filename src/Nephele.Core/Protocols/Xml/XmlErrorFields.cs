@@ -34,14 +34,7 @@ public static class XmlErrorFields
         foreach (var (name, value) in error.Fields)
         {
             if (value is null || written.Contains(name) || shape?.FindMember(name) is not null) continue;
-            var text = value switch
-            {
-                string s => s,
-                bool b => b ? "true" : "false",
-                DateTimeOffset t => XmlScalars.FormatTimestamp(t, XmlScalars.Iso8601),
-                IFormattable f => XmlScalars.FormatNumber(f),
-                _ => null,
-            };
+            var text = XmlScalars.FormatLoose(value);
             if (text is not null) writer.WriteElementString(name, ns, text);
         }
     }

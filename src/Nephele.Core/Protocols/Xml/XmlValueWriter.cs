@@ -97,7 +97,7 @@ public static class XmlValueWriter
             default:
                 writer.WriteStartElement(name, ns);
                 DeclarePrefix(writer, member.XmlNamespace);
-                writer.WriteString(XmlScalars.Format(shape, member.TimestampFormat, value));
+                writer.WriteString(XmlScalars.Format(member, value));
                 writer.WriteEndElement();
                 break;
         }
@@ -147,7 +147,7 @@ public static class XmlValueWriter
     private static void WriteAttribute(XmlWriter writer, Shape owner, Member member, object value)
     {
         var name = member.LocationName ?? member.Name;
-        var text = XmlScalars.Format(member.Shape, member.TimestampFormat, value);
+        var text = XmlScalars.Format(member, value);
         var colon = name.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0)
         {
