@@ -26,7 +26,7 @@ public static class XmlErrorFields
         if (shape is not null)
             foreach (var member in shape.Members)
             {
-                if (member.Location != MemberLocation.Body || member.XmlAttribute) continue;
+                if (!XmlValueWriter.InBody(member) || member.XmlAttribute) continue;
                 var name = XmlNames.Element(member);
                 if (!written.Add(name) || error.Fields.GetValueOrDefault(member.Name) is not { } value) continue;
                 XmlValueWriter.WriteMember(writer, member, name, value, ns);

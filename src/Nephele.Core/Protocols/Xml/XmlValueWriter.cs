@@ -69,11 +69,17 @@ public static class XmlValueWriter
                 WriteAttribute(writer, shape, member, v);
         foreach (var member in shape.Members)
         {
-            if (member.XmlAttribute || member.Location != MemberLocation.Body) continue;
+            if (member.XmlAttribute || !InBody(member)) continue;
             if (!fields.TryGetValue(member.Name, out var v) || v is null) continue;
             WriteMember(writer, member, XmlNames.Element(member), v, ns);
         }
     }
+
+    /// <summary>
+    /// Whether a member travels in an XML body: all but header and status bindings. URI and query bindings
+    /// mean nothing in output, so such members of an output structure are written as elements.
+    /// </summary>
+    public static bool InBody(Member member) => member.Location is not (MemberLocation.Header or MemberLocation.Headers or MemberLocation.StatusCode);
 
     /// <summary>Writes one member (or list item / map key / map value) as element(s) named <paramref name="name"/>.</summary>
     public static void WriteMember(XmlWriter writer, Member member, string name, object value, string parentNs)
