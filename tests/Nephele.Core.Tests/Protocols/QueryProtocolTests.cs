@@ -170,4 +170,15 @@ public sealed class QueryProtocolTests
         Assert.Equal(500, response.StatusCode);
         Assert.Equal("Receiver", XmlProtocolCases.Xml(response).Descendants(Sqs + "Type").Single().Value);
     }
+
+    [Fact]
+    public void A_character_xml_cannot_carry_does_not_fail_the_response()
+    {
+        var model = XmlProtocolCases.Model("sqs-query");
+        var output = new Dictionary<string, object?> { ["QueueUrl"] = "http://localhost/q\u0001\U0001F639" };
+
+        var response = Protocol.Serialize(model, model.FindOperation("GetQueueUrl")!, output, "req-4");
+
+        Assert.Contains("\U0001F639", Encoding.UTF8.GetString(response.Body!), StringComparison.Ordinal);
+    }
 }

@@ -78,5 +78,10 @@ public static class XmlScalars
     };
 
     /// <summary>A list value: the documented List&lt;object?&gt;, or any other non-text enumerable a handler built.</summary>
-    internal static IEnumerable? AsList(object value) => value is string or byte[] ? null : value as IEnumerable;
+    internal static IEnumerable? AsList(object value) => value switch
+    {
+        string or byte[] => null,
+        IEnumerable list => list,
+        _ => null,
+    };
 }

@@ -27,26 +27,17 @@ public static class XmlValueWriter
     private const string XmlnsUri = "http://www.w3.org/2000/xmlns/";
     private const string XsiUri = "http://www.w3.org/2001/XMLSchema-instance";
 
-    /// <summary>Builds a document; <paramref name="write"/> writes the root element.</summary>
-    public static byte[] Document(Action<XmlWriter> write, bool declaration = true)
+    /// <summary>Builds a document with an XML declaration, as AWS sends; <paramref name="write"/> writes the root element.</summary>
+    public static byte[] Document(Action<XmlWriter> write)
     {
         using var buffer = new MemoryStream(512);
-        using (var writer = XmlWriter.Create(buffer, declaration ? Settings : NoDeclaration))
+        using (var writer = XmlWriter.Create(buffer, Settings))
         {
-            if (declaration) writer.WriteStartDocument();
+            writer.WriteStartDocument();
             write(writer);
             writer.WriteEndDocument();
         }
         return buffer.ToArray();
-    }
-
-    private static readonly XmlWriterSettings NoDeclaration = CreateNoDeclaration();
-
-    private static XmlWriterSettings CreateNoDeclaration()
-    {
-        var s = Settings.Clone();
-        s.OmitXmlDeclaration = true;
-        return s;
     }
 
     /// <summary>Declares a namespace on the element just started: prefixed ones as xmlns:p, others are the element's own.</summary>
