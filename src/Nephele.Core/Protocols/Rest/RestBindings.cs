@@ -41,9 +41,8 @@ public static class RestBindings
             }
             var body = await request.ReadBodyAsync(ct).ConfigureAwait(false);
             if (body.Length == 0) return values;
-            var value = payload.Shape.Type switch
+            var value = RawPayloadType(payload) switch
             {
-                _ when payload.Shape.IsDocument => readBody(payload.Shape, payload, body),
                 ShapeType.Blob => body,
                 ShapeType.String => Encoding.UTF8.GetString(body),
                 _ => readBody(payload.Shape, payload, body),
@@ -169,24 +168,26 @@ public static class RestBindings
         if (b.Payload is { } payload)
         {
             if (output.GetValueOrDefault(payload.Name) is not { } value) return;
-            switch (value)
+            if (value is Stream stream)
             {
-                case Stream stream:
-                    response.BodyStream = stream;
-                    SetDefaultContentType(response, "application/octet-stream");
-                    return;
-                case var _ when payload.Shape.IsDocument:
-                    break;
-                case var _ when payload.Shape.Type == ShapeType.Blob:
+                response.BodyStream = stream;
+                SetDefaultContentType(response, "application/octet-stream");
+                return;
+            }
+            switch (RawPayloadType(payload))
+            {
+                case ShapeType.Blob:
                     response.Body = ScalarValues.AsBytes(value, payload.Name);
                     SetDefaultContentType(response, "application/octet-stream");
                     return;
-                case var _ when payload.Shape.Type == ShapeType.String:
+                case ShapeType.String:
                     response.Body = Encoding.UTF8.GetBytes(ScalarValues.AsString(value, payload.Name));
                     SetDefaultContentType(response, "text/plain");
                     return;
+                default:
+                    SetBody(response, writeBody(payload.Shape, payload, value), contentType);
+                    return;
             }
-            SetBody(response, writeBody(payload.Shape, payload, value), contentType);
         }
         else
             SetBody(response, writeBody(shape, null, output), contentType);
@@ -203,7 +204,7 @@ public static class RestBindings
         {
             if (values.GetValueOrDefault(m.Name) is not { } map) continue;
             var prefix = m.LocationName ?? "";
-            foreach (var (key, v) in MapEntries(map, m.Name))
+            foreach (var (key, v) in ScalarValues.AsMapEntries(map, m.Name))
                 if (v is not null) headers.Set(prefix + key, HttpScalarText.Format(m.Shape.Value!.Shape, v, TimestampText.HttpDate, m.Name));
         }
     }
@@ -228,20 +229,9 @@ public static class RestBindings
         return HttpScalarText.Format(m.Shape, value, m.TimestampFormat ?? TimestampText.HttpDate, m.Name);
     }
 
-    private static IEnumerable<KeyValuePair<string, object?>> MapEntries(object map, string member)
-    {
-        switch (map)
-        {
-            case IEnumerable<KeyValuePair<string, object?>> typed:
-                foreach (var kv in typed) yield return kv;
-                break;
-            case System.Collections.IDictionary untyped:
-                foreach (System.Collections.DictionaryEntry e in untyped) yield return new((string)e.Key, e.Value);
-                break;
-            default:
-                throw new InvalidOperationException($"Output member {member} should be a map, but the handler gave a {map.GetType().Name}.");
-        }
-    }
+    /// <summary>Blob and string payloads are the body itself; anything else is the codec's structured content.</summary>
+    private static ShapeType? RawPayloadType(Member payload)
+        => !payload.Shape.IsDocument && payload.Shape.Type is ShapeType.Blob or ShapeType.String ? payload.Shape.Type : null;
 
     private static void SetBody(AwsResponse response, byte[]? body, string contentType)
     {

@@ -99,6 +99,20 @@ public static class ScalarValues
         _ => throw Wrong(value, "blob", member),
     };
 
+    /// <summary>The entries of a map (or the members of an untyped structure) as the handler built it.</summary>
+    public static IEnumerable<KeyValuePair<string, object?>> AsMapEntries(object map, string member) => map switch
+    {
+        IEnumerable<KeyValuePair<string, object?>> typed => typed,
+        // Dictionary<string, string> and friends: KeyValuePair is not covariant.
+        System.Collections.IDictionary untyped => Untyped(untyped),
+        _ => throw Wrong(map, "map", member),
+    };
+
+    private static IEnumerable<KeyValuePair<string, object?>> Untyped(System.Collections.IDictionary map)
+    {
+        foreach (System.Collections.DictionaryEntry e in map) yield return new((string)e.Key, e.Value);
+    }
+
     private static InvalidOperationException Wrong(object value, string expected, string member)
         => new($"Output member {member} should be a {expected}, but the handler gave a {value.GetType().Name}.");
 }
