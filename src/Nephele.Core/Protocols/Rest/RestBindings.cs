@@ -29,7 +29,7 @@ public static class RestBindings
                 if (labels.TryGetValue(m.WireName, out var text))
                     values[m.Name] = HttpScalarText.Parse(m.Shape, text, m.TimestampFormat, $"URI label {m.WireName}");
 
-        foreach (var m in b.Query) ReadQuery(m, request.Query, values, b.Query, operation.Uri);
+        foreach (var m in b.Query) ReadQuery(m, request.Query, values);
         ReadHeaders(input, request.Headers, values);
 
         if (b.Payload is { } payload)
@@ -103,21 +103,19 @@ public static class RestBindings
         return text.Length == 0 ? null : HttpScalarText.Parse(shape, text, m.TimestampFormat ?? TimestampText.HttpDate, where);
     }
 
-    private static void ReadQuery(Member m, QueryMap query, Dictionary<string, object?> values, Member[] bound, UriTemplate uri)
+    private static void ReadQuery(Member m, QueryMap query, Dictionary<string, object?> values)
     {
         var shape = m.Shape;
         var where = $"query parameter {m.WireName}";
         switch (shape.Type)
         {
             case ShapeType.Map:
-                // The map takes the parameters nothing else binds (smithy httpQueryParams): not another
-                // member's, not the template's literal keys. None left means the member is absent.
+                // Servers see every query parameter in the map, bound ones included (smithy httpQueryParams).
                 if (query.Count == 0) return;
                 var map = new Dictionary<string, object?>(StringComparer.Ordinal);
                 var valueShape = shape.Value!.Shape;
                 foreach (var (k, v) in query)
                 {
-                    if (IsBoundElsewhere(k, bound, uri)) continue;
                     if (valueShape.Type == ShapeType.List)
                     {
                         if (map.GetValueOrDefault(k) is not List<object?> list) map[k] = list = [];
@@ -125,7 +123,7 @@ public static class RestBindings
                     }
                     else map.TryAdd(k, v);
                 }
-                if (map.Count > 0) values[m.Name] = map;
+                values[m.Name] = map;
                 return;
             case ShapeType.List:
                 var all = query.GetAll(m.WireName);
@@ -139,15 +137,6 @@ public static class RestBindings
                 if (query.Get(m.WireName) is { } single) values[m.Name] = HttpScalarText.Parse(shape, single, m.TimestampFormat, where);
                 return;
         }
-    }
-
-    private static bool IsBoundElsewhere(string key, Member[] bound, UriTemplate uri)
-    {
-        foreach (var q in bound)
-            if (q.Shape.Type != ShapeType.Map && q.WireName == key) return true;
-        foreach (var (literal, _) in uri.RequiredQuery)
-            if (literal == key) return true;
-        return false;
     }
 
     /// <summary>
