@@ -14,6 +14,7 @@ public sealed class RestXmlProtocolTests
     {
         ["RestXmlDateTimeWithNegativeOffset"] = "checks that a client accepts a UTC offset; a server renders the same instant in UTC",
         ["RestXmlDateTimeWithPositiveOffset"] = "checks that a client accepts a UTC offset; a server renders the same instant in UTC",
+        ["RestXmlQueryParamsStringListMap"] = "client view of an httpQueryParams map; a server puts every query parameter in it (as smithy's rest-json server cases expect), the bound corge too",
         ["InvalidGreetingError"] = "the expected body carries an unmodeled AnotherSetting element for the client to ignore; a server has nothing to put there",
     };
 

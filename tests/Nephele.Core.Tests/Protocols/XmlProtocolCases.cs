@@ -1,5 +1,6 @@
 using System.Text;
 using System.Xml.Linq;
+using Nephele.Core.Models;
 using Nephele.Core.Protocols;
 
 namespace Nephele.Core.Tests.Protocols;
@@ -47,6 +48,11 @@ public static class XmlProtocolCases
         Assert.True(operation is not null, $"{c.Id}: no operation resolved");
         Assert.Equal(c.Operation.Name, operation.Name);
         var parsed = await protocol.ParseAsync(c.Model, operation, c.Request);
+        // rest-xml params come from client tests, which leave an httpQueryParams map out; a server
+        // (smithy's rest-json server cases) fills it with every query parameter, so an unlisted one is not compared.
+        foreach (var m in c.Operation.Input?.Members ?? [])
+            if (m.Location == MemberLocation.QueryString && m.Shape.Type == ShapeType.Map && !c.Params.TryGetProperty(m.Name, out _))
+                parsed.Remove(m.Name);
         c.AssertParsed(parsed);
     }
 
