@@ -211,4 +211,29 @@ public sealed class RestXmlProtocolTests
         Assert.Equal("NoSuchHostedZone", e.Element(route53 + "Code")!.Value);
         Assert.Equal("req-4", root.Element(route53 + "RequestId")!.Value);
     }
+
+    [Theory]
+    [InlineData("DELETE", "/photos/a/b.jpg", null, "DeleteObject")]
+    [InlineData("DELETE", "/photos/a/b.jpg?uploadId=u1", null, "AbortMultipartUpload")]
+    [InlineData("PUT", "/photos/b.jpg", null, "PutObject")]
+    [InlineData("PUT", "/photos/b.jpg", "x-amz-copy-source", "CopyObject")]
+    [InlineData("PUT", "/photos/b.jpg?partNumber=1&uploadId=u1", null, "UploadPart")]
+    [InlineData("PUT", "/photos/b.jpg?partNumber=1&uploadId=u1", "x-amz-copy-source", "UploadPartCopy")]
+    [InlineData("GET", "/photos/b.jpg", null, "GetObject")]
+    [InlineData("GET", "/photos/b.jpg?uploadId=u1", null, "ListParts")]
+    [InlineData("GET", "/photos?lifecycle", null, "GetBucketLifecycleConfiguration")]
+    [InlineData("GET", "/photos?analytics", null, "ListBucketAnalyticsConfigurations")]
+    [InlineData("GET", "/photos?analytics&id=a1", null, "GetBucketAnalyticsConfiguration")]
+    [InlineData("GET", "/", null, "ListBuckets")]
+    [InlineData("GET", "/?max-directory-buckets=10", null, "ListDirectoryBuckets")]
+    public void Routes_s3_requests_that_share_a_path_by_their_required_parameters(string method, string pathAndQuery, string? header, string operation)
+    {
+        var model = XmlProtocolCases.Model("s3");
+        var headers = new HeaderMap();
+        if (header is not null) headers.Add(header, "/source/key");
+
+        var resolved = Protocol.ResolveOperation(model, AwsRequest.FromBytes(method, pathAndQuery, [], headers));
+
+        Assert.Equal(operation, resolved?.Name);
+    }
 }
