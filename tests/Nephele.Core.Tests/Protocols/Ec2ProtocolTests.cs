@@ -40,7 +40,7 @@ public sealed class Ec2ProtocolTests
     [Fact]
     public async Task Reads_flattened_lists_of_structures_by_their_ec2_names()
     {
-        var model = XmlProtocolCases.Model("ec2");
+        var model = Models.Load("ec2");
         var request = XmlProtocolCases.FormPost("Action=DescribeInstances&Version=2016-11-15&InstanceId.1=i-1&InstanceId.2=i-2"
             + "&Filter.1.Name=instance-state-name&Filter.1.Value.1=running&Filter.1.Value.2=pending&MaxResults=5&DryRun=false");
 
@@ -59,7 +59,7 @@ public sealed class Ec2ProtocolTests
     [Fact]
     public async Task A_value_that_is_not_of_its_type_is_an_invalid_parameter_value()
     {
-        var model = XmlProtocolCases.Model("ec2");
+        var model = Models.Load("ec2");
         var request = XmlProtocolCases.FormPost("Action=DescribeInstances&MaxResults=many");
 
         var error = await Assert.ThrowsAsync<AwsException>(async () => await Protocol.ParseAsync(model, Protocol.ResolveOperation(model, request)!, request));
@@ -71,7 +71,7 @@ public sealed class Ec2ProtocolTests
     [Fact]
     public void Renders_output_members_next_to_the_request_id_in_the_versioned_namespace()
     {
-        var model = XmlProtocolCases.Model("ec2");
+        var model = Models.Load("ec2");
         var output = new Dictionary<string, object?>
         {
             ["Reservations"] = new List<object?>
@@ -97,7 +97,7 @@ public sealed class Ec2ProtocolTests
     [Fact]
     public void Renders_errors_in_an_errors_list_with_the_request_id()
     {
-        var model = XmlProtocolCases.Model("ec2");
+        var model = Models.Load("ec2");
         var error = new AwsException("InvalidInstanceID.NotFound", "The instance ID 'i-1' does not exist");
 
         var response = Protocol.SerializeError(model, model.FindOperation("DescribeInstances"), error, "req-2");

@@ -44,13 +44,13 @@ public sealed class QueryProtocolTests
     [InlineData("")]
     public void A_missing_or_unknown_action_names_no_operation(string form)
     {
-        Assert.Null(Protocol.ResolveOperation(XmlProtocolCases.Model("sqs-query"), XmlProtocolCases.FormPost(form)));
+        Assert.Null(Protocol.ResolveOperation(Models.Load("sqs-query"), XmlProtocolCases.FormPost(form)));
     }
 
     [Fact]
     public async Task Reads_action_and_parameters_from_the_query_string_of_a_get()
     {
-        var model = XmlProtocolCases.Model("sqs-query");
+        var model = Models.Load("sqs-query");
         var request = AwsRequest.FromBytes("GET", "/?Action=CreateQueue&QueueName=orders&Attribute.1.Name=DelaySeconds&Attribute.1.Value=5", [], new HeaderMap());
 
         var operation = Protocol.ResolveOperation(model, request);
@@ -64,7 +64,7 @@ public sealed class QueryProtocolTests
     [Fact]
     public async Task Reads_flattened_lists_named_by_their_items_as_sqs_clients_send_them()
     {
-        var model = XmlProtocolCases.Model("sqs-query");
+        var model = Models.Load("sqs-query");
         var request = XmlProtocolCases.FormPost("Action=ReceiveMessage&QueueUrl=http%3A%2F%2Flocalhost%2F000000000000%2Fq"
             + "&AttributeName.1=All&MessageAttributeName.1=color&MessageAttributeName.2=size&MaxNumberOfMessages=10");
 
@@ -79,7 +79,7 @@ public sealed class QueryProtocolTests
     [Fact]
     public async Task Reads_structured_map_values_in_entry_order()
     {
-        var model = XmlProtocolCases.Model("sqs-query");
+        var model = Models.Load("sqs-query");
         var request = XmlProtocolCases.FormPost("Action=SendMessage&QueueUrl=u&MessageBody=hi+there"
             + "&MessageAttribute.2.Name=size&MessageAttribute.2.Value.DataType=Number&MessageAttribute.2.Value.StringValue=3"
             + "&MessageAttribute.1.Name=color&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=red");
@@ -98,7 +98,7 @@ public sealed class QueryProtocolTests
     [InlineData("VisibilityTimeout=1.5")]
     public async Task A_value_that_is_not_of_its_type_is_an_invalid_parameter_value(string parameter)
     {
-        var model = XmlProtocolCases.Model("sqs-query");
+        var model = Models.Load("sqs-query");
         var request = XmlProtocolCases.FormPost("Action=ReceiveMessage&QueueUrl=u&" + parameter);
 
         var error = await Assert.ThrowsAsync<AwsException>(async () => await Protocol.ParseAsync(model, Protocol.ResolveOperation(model, request)!, request));
@@ -111,7 +111,7 @@ public sealed class QueryProtocolTests
     [Fact]
     public void Renders_output_in_the_service_namespace_with_result_wrapper_and_request_id()
     {
-        var model = XmlProtocolCases.Model("sqs-query");
+        var model = Models.Load("sqs-query");
         var output = new Dictionary<string, object?>
         {
             ["Messages"] = new List<object?>
@@ -145,7 +145,7 @@ public sealed class QueryProtocolTests
     [Fact]
     public void Renders_a_modeled_error_with_its_wire_code()
     {
-        var model = XmlProtocolCases.Model("sqs-query");
+        var model = Models.Load("sqs-query");
         var error = new AwsException("QueueDoesNotExist", "The specified queue does not exist.");
 
         var response = Protocol.SerializeError(model, model.FindOperation("GetQueueUrl"), error, "req-2");
@@ -163,7 +163,7 @@ public sealed class QueryProtocolTests
     [Fact]
     public void Renders_a_server_fault_as_the_receivers()
     {
-        var model = XmlProtocolCases.Model("sqs-query");
+        var model = Models.Load("sqs-query");
 
         var response = Protocol.SerializeError(model, null, new AwsException("InternalFailure", "Boom.", 500, senderFault: false), "req-3");
 
@@ -174,7 +174,7 @@ public sealed class QueryProtocolTests
     [Fact]
     public void A_character_xml_cannot_carry_does_not_fail_the_response()
     {
-        var model = XmlProtocolCases.Model("sqs-query");
+        var model = Models.Load("sqs-query");
         var output = new Dictionary<string, object?> { ["QueueUrl"] = "http://localhost/q\u0001\U0001F639" };
 
         var response = Protocol.Serialize(model, model.FindOperation("GetQueueUrl")!, output, "req-4");

@@ -44,7 +44,7 @@ public sealed class RestXmlProtocolTests
 
     private static async Task<Dictionary<string, object?>> ParseS3(AwsRequest request)
     {
-        var model = XmlProtocolCases.Model("s3");
+        var model = Models.Load("s3");
         return await Protocol.ParseAsync(model, Protocol.ResolveOperation(model, request)!, request);
     }
 
@@ -106,7 +106,7 @@ public sealed class RestXmlProtocolTests
     [Fact]
     public void Renders_s3_listings_under_the_root_name_s3_uses()
     {
-        var model = XmlProtocolCases.Model("s3");
+        var model = Models.Load("s3");
         var output = new Dictionary<string, object?>
         {
             ["Name"] = "photos",
@@ -134,7 +134,7 @@ public sealed class RestXmlProtocolTests
     [Fact]
     public void Renders_grantee_types_as_xsi_type_attributes()
     {
-        var model = XmlProtocolCases.Model("s3");
+        var model = Models.Load("s3");
         var output = new Dictionary<string, object?>
         {
             ["Grants"] = new List<object?>
@@ -156,7 +156,7 @@ public sealed class RestXmlProtocolTests
     [Fact]
     public void Renders_the_bucket_location_as_the_root_text()
     {
-        var model = XmlProtocolCases.Model("s3");
+        var model = Models.Load("s3");
 
         var response = Protocol.Serialize(model, model.FindOperation("GetBucketLocation")!, new() { ["LocationConstraint"] = "eu-west-1" }, "req-1");
 
@@ -167,7 +167,7 @@ public sealed class RestXmlProtocolTests
     [Fact]
     public void Renders_s3_errors_as_a_bare_error_element_with_their_fields()
     {
-        var model = XmlProtocolCases.Model("s3");
+        var model = Models.Load("s3");
         var error = new AwsException("NoSuchBucket", "The specified bucket does not exist", 404,
             fields: new() { ["BucketName"] = "photos" });
 
@@ -187,7 +187,7 @@ public sealed class RestXmlProtocolTests
     [Fact]
     public void Renders_errors_of_head_requests_without_a_body()
     {
-        var model = XmlProtocolCases.Model("s3");
+        var model = Models.Load("s3");
 
         var response = Protocol.SerializeError(model, model.FindOperation("HeadObject"), new AwsException("NoSuchKey", "The specified key does not exist.", 404), "req-3");
 
@@ -199,7 +199,7 @@ public sealed class RestXmlProtocolTests
     [Fact]
     public void Renders_other_services_errors_in_an_error_response_with_their_namespace()
     {
-        var model = XmlProtocolCases.Model("route53");
+        var model = Models.Load("route53");
         XNamespace route53 = "https://route53.amazonaws.com/doc/2013-04-01/";
 
         var response = Protocol.SerializeError(model, model.FindOperation("GetHostedZone"), new AwsException("NoSuchHostedZone", "No hosted zone found with ID: Z1", 404), "req-4");
@@ -228,7 +228,7 @@ public sealed class RestXmlProtocolTests
     [InlineData("GET", "/?max-directory-buckets=10", null, "ListDirectoryBuckets")]
     public void Routes_s3_requests_that_share_a_path_by_their_required_parameters(string method, string pathAndQuery, string? header, string operation)
     {
-        var model = XmlProtocolCases.Model("s3");
+        var model = Models.Load("s3");
         var headers = new HeaderMap();
         if (header is not null) headers.Add(header, "/source/key");
 

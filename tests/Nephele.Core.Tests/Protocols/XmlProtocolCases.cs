@@ -12,21 +12,6 @@ namespace Nephele.Core.Tests.Protocols;
 /// </summary>
 public static class XmlProtocolCases
 {
-    private static readonly Dictionary<string, Nephele.Core.Models.ServiceModel> Models = [];
-
-    /// <summary>A real service model from models/, as embedded in Nephele.Core.</summary>
-    public static Nephele.Core.Models.ServiceModel Model(string name)
-    {
-        lock (Models)
-        {
-            if (Models.TryGetValue(name, out var model)) return model;
-            using var stream = typeof(Nephele.Core.Models.ServiceModel).Assembly.GetManifestResourceStream($"models/{name}.json")!;
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            return Models[name] = Nephele.Core.Models.ServiceModel.Load(buffer.ToArray());
-        }
-    }
-
     /// <summary>A form POST as query clients send it.</summary>
     public static AwsRequest FormPost(string form) =>
         AwsRequest.FromBytes("POST", "/", Encoding.UTF8.GetBytes(form),
