@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Nephele.Bench.Load;
 
 using Nephele.Bench.Processes;
@@ -33,10 +34,12 @@ internal static class BenchCli
             return args.Length == 0 ? UsageError : 0;
         }
 
-        // Ctrl+C and normal exit both take down every server we started.
+        // Ctrl+C cancels the run (whose finally stops the servers); SIGTERM and SIGHUP end the bench at
+        // once, so their handlers stop the servers themselves before the default termination goes on.
         using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => LaunchedProcesses.KillAll();
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => LaunchedProcesses.KillAll());
+        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => LaunchedProcesses.KillAll());
 
         try
         {
