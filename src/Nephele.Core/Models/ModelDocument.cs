@@ -39,6 +39,7 @@ internal sealed class OperationDocument
     public List<ShapeRefDocument>? Errors { get; set; }
     public EndpointDocument? Endpoint { get; set; }
     public string? Authtype { get; set; }
+    public bool? Deprecated { get; set; }
     public JsonElement? HttpChecksum { get; set; }
 }
 

@@ -18,6 +18,8 @@ public sealed class OperationModel
     public IReadOnlyList<Shape> Errors { get; internal set; } = [];
     public string? HostPrefix { get; internal set; }
     public string? AuthType { get; internal set; }
+    /// <summary>Superseded by another operation on the same route (S3's GetBucketLifecycle); routing prefers the current one.</summary>
+    public bool Deprecated { get; internal set; }
 
     /// <summary>The parsed requestUri template, for rest protocols.</summary>
     public UriTemplate Uri => _uri ??= UriTemplate.Parse(RequestUri);

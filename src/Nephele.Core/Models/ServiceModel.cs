@@ -67,6 +67,7 @@ public sealed class ServiceModel
                 Errors = doc.Errors?.Select(e => Resolve(shapes, e.Shape)).ToArray() ?? [],
                 HostPrefix = doc.Endpoint?.HostPrefix,
                 AuthType = doc.Authtype,
+                Deprecated = doc.Deprecated ?? false,
             };
             operations[op.Name] = op;
         }
@@ -136,6 +137,7 @@ public sealed class ServiceModel
             HostLabel = r.HostLabel ?? false,
             EventPayload = r.EventPayload ?? false,
             EventHeader = r.EventHeader ?? false,
+            Streaming = r.Streaming ?? target.Streaming,
         };
     }
 

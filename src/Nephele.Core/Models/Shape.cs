@@ -82,6 +82,8 @@ public sealed class Member
     public bool HostLabel { get; internal set; }
     public bool EventPayload { get; internal set; }
     public bool EventHeader { get; internal set; }
+    /// <summary>A streaming blob (S3 bodies, Lambda payloads): on the reference or on the target shape.</summary>
+    public bool Streaming { get; internal set; }
 
     /// <summary>The name on the wire: the reference's locationName, else the member name.</summary>
     public string WireName => LocationName ?? Name;

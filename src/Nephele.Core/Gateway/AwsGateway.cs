@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Nephele.Core.Auth;
+using Nephele.Core.Models;
+using Nephele.Core.Protocols;
+
+namespace Nephele.Core.Gateway;
+
+/// <summary>
+/// The request pipeline for AWS calls: detect the service, choose the protocol, identify the caller,
+/// parse, dispatch to the provider, serialize. AwsExceptions are caught here and only here.
+/// </summary>
+public sealed class AwsGateway(
+    ModelCatalog catalog,
+    ServiceDetector detector,
+    ProtocolRegistry protocols,
+    ProviderRegistry providers,
+    RequestAuthenticator authenticator,
+    TimeProvider clock,
+    ILogger<AwsGateway> logger)
+{
+    public async Task HandleAsync(HttpContext http)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var requestId = RequestIds.New();
+        var request = HttpAdapter.ToAwsRequest(http);
+        if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
+            await request.ReadBodyAsync(http.RequestAborted);
+
+        var credential = authenticator.Parse(request);
+        var service = detector.Detect(request, credential?.Service)!;
+        var protocolName = ProtocolSelector.Select(service, request);
+        var protocol = protocols.Get(protocolName);
+        var model = catalog.Get(service, protocolName);
+        if (service.Name == "s3") S3Addressing.ToPathStyle(request);
+
+        OperationModel? operation = null;
+        AwsResponse response;
+        var region = credential?.Region is { Length: > 0 } r ? r : CallerIdentity.DefaultRegion;
+        var account = CallerIdentity.DefaultAccountId;
+        try
+        {
+            var caller = authenticator.Authenticate(request, credential);
+            account = caller.AccountId;
+            operation = protocol.ResolveOperation(model, request) ?? throw UnknownOperation(protocolName, request);
+            var handler = providers.Find(service.Name, operation.Name)
+                ?? throw AwsException.NotImplemented(service.ServiceId, operation.Name);
+            var input = await protocol.ParseAsync(model, operation, request, http.RequestAborted);
+            var context = new RequestContext
+            {
+                RequestId = requestId,
+                Service = service.Name,
+                Model = model,
+                Operation = operation,
+                Request = request,
+                Caller = caller,
+                Region = region,
+                Clock = clock,
+                Aborted = http.RequestAborted,
+            };
+            var output = await handler(context, input);
+            response = protocol.Serialize(model, operation, output, requestId);
+            foreach (var (name, value) in context.ResponseHeaders) response.Headers.Set(name, value);
+            providers.MarkRunning(service.Name);
+        }
+        catch (AwsException e)
+        {
+            response = protocol.SerializeError(model, operation, e, requestId);
+            foreach (var (name, value) in e.Headers) response.Headers.Set(name, value);
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            GatewayLog.Unhandled(logger, e, service.Name, operation?.Name ?? "?");
+            var internalError = new AwsException("InternalFailure", "The request processing has failed because of an unknown error.", 500, false);
+            response = protocol.SerializeError(model, operation, internalError, requestId);
+        }
+
+        RequestIds.Stamp(response.Headers, requestId, service.Name == "s3");
+        await HttpAdapter.WriteAsync(http, response);
+        if (logger.IsEnabled(LogLevel.Information))
+            GatewayLog.Request(logger, service.Name, operation?.Name ?? "?", account, region, response.StatusCode,
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    private static AwsException UnknownOperation(string protocol, AwsRequest request) => protocol switch
+    {
+        "query" or "ec2" => new AwsException("InvalidAction",
+            $"The action {request.Query.Get("Action") ?? QueryMap.Parse(request.BodyText).Get("Action") ?? "(none)"} is not valid for this web service.", 400),
+        "json" => new AwsException("UnknownOperationException", $"The operation {request.Headers.Get("X-Amz-Target")} is not known.", 400),
+        _ => new AwsException("UnknownOperationException", $"No operation matches {request.Method} {request.Path}.", 404),
+    };
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Nephele.Core.Gateway;
+
+/// <summary>
+/// Nephele's own endpoints: health (also in LocalStack's shape, so existing tooling works), clock control
+/// and reset. They are not AWS APIs and are never signed.
+/// </summary>
+public sealed class InternalEndpoints(NepheleOptions options, ServiceIndex index, ProviderRegistry providers, TimeProvider clock, TimeSpan startup)
+{
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
+
+    public static string Version { get; } = typeof(InternalEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    public static bool Matches(PathString path) =>
+        path.StartsWithSegments("/_nephele", StringComparison.Ordinal) || path.StartsWithSegments("/_localstack", StringComparison.Ordinal);
+
+    public Task HandleAsync(HttpContext http)
+    {
+        var path = http.Request.Path.Value ?? "";
+        return (http.Request.Method, path.TrimEnd('/')) switch
+        {
+            ("GET" or "HEAD", "/_nephele/health") => WriteJson(http, 200, NepheleHealth),
+            ("GET" or "HEAD", "/_localstack/health") => WriteJson(http, 200, LocalStackHealth),
+            _ => WriteJson(http, 404, w => w.WriteString("error", $"No internal endpoint {http.Request.Method} {path}.")),
+        };
+    }
+
+    private void NepheleHealth(Utf8JsonWriter w)
+    {
+        w.WriteString("version", Version);
+        w.WriteNumber("uptimeSeconds", Math.Round(Stopwatch.GetElapsedTime(_startedAt).TotalSeconds, 3));
+        w.WriteNumber("startupMilliseconds", Math.Round(startup.TotalMilliseconds, 1));
+        w.WriteString("dataDir", options.Ephemeral ? null : Path.GetFullPath(options.DataDir));
+        w.WriteBoolean("ephemeral", options.Ephemeral);
+        w.WriteString("now", clock.GetUtcNow());
+        w.WriteStartObject("services");
+        foreach (var s in index.Services)
+            w.WriteString(s.Name, providers.StateOf(s.Name) switch
+            {
+                ServiceState.Running => "running",
+                ServiceState.Available => "available",
+                _ => "not_implemented",
+            });
+        w.WriteEndObject();
+    }
+
+    // LocalStack's shape: {"services": {"s3": "running", ...}, "edition": ..., "version": ...}; services it
+    // would not start are "disabled".
+    private void LocalStackHealth(Utf8JsonWriter w)
+    {
+        w.WriteStartObject("services");
+        foreach (var s in index.Services)
+            w.WriteString(s.Name, providers.StateOf(s.Name) switch
+            {
+                ServiceState.Running => "running",
+                ServiceState.Available => "available",
+                _ => "disabled",
+            });
+        w.WriteEndObject();
+        w.WriteString("edition", "community");
+        w.WriteString("version", Version);
+    }
+
+    internal static async Task WriteJson(HttpContext http, int status, Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = buffer.Length;
+        if (!HttpMethods.IsHead(http.Request.Method))
+            await http.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+    }
+}

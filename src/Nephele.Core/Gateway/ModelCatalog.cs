@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using Nephele.Core.Models;
+
+namespace Nephele.Core.Gateway;
+
+/// <summary>Loads embedded service models on first use, once per model file.</summary>
+public sealed class ModelCatalog(ServiceIndex index)
+{
+    private readonly ConcurrentDictionary<string, Lazy<ServiceModel>> _models = new(StringComparer.Ordinal);
+
+    public ServiceIndex Index { get; } = index;
+
+    /// <summary>The model a service speaks <paramref name="protocol"/> with (SQS's query clients get the 2012 query model).</summary>
+    public ServiceModel Get(ServiceInfo service, string protocol)
+    {
+        var file = service.Models.GetValueOrDefault(protocol) ?? service.Models.Values.First();
+        return _models.GetOrAdd(file, f => new Lazy<ServiceModel>(() => Load(f))).Value;
+    }
+
+    /// <summary>The model of the service's primary protocol.</summary>
+    public ServiceModel Get(ServiceInfo service) => Get(service, service.Protocols[0]);
+
+    private static ServiceModel Load(string file)
+    {
+        using var stream = OpenResource(file);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return ServiceModel.Load(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    internal static Stream OpenResource(string file) =>
+        typeof(ModelCatalog).Assembly.GetManifestResourceStream("models/" + file)
+        ?? throw new FileNotFoundException($"The model {file} is not embedded in Nephele.Core.");
+}

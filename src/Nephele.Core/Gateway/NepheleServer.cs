@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Nephele.Core.Auth;
+
+namespace Nephele.Core.Gateway;
+
+/// <summary>
+/// One Nephele: Kestrel on one port, internal endpoints under /_nephele/, everything else to the AWS gateway.
+/// Tests start it on port 0; the CLI on 4566.
+/// </summary>
+public sealed class NepheleServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private NepheleServer(WebApplication app, NepheleOptions options, ServiceIndex index, ProviderRegistry providers)
+        => (_app, Options, Index, Providers) = (app, options, index, providers);
+
+    public NepheleOptions Options { get; }
+    public ServiceIndex Index { get; }
+    public ProviderRegistry Providers { get; }
+
+    /// <summary>The address it listens on, e.g. http://127.0.0.1:4566 (known after start).</summary>
+    public Uri Endpoint { get; private set; } = new("http://127.0.0.1/");
+
+    public static NepheleServer Create(NepheleOptions options, Func<ServiceEnvironment, IEnumerable<IAwsProvider>> providers)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = null;
+        });
+        builder.WebHost.UseUrls($"http://{(options.Host.Contains(':') ? $"[{options.Host}]" : options.Host)}:{options.Port}");
+
+        var clock = TimeProvider.System;
+        var credentials = new InMemoryCredentialStore();
+        var index = ServiceIndex.Load();
+        var catalog = new ModelCatalog(index);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(index);
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddSingleton<ICredentialStore>(credentials);
+        builder.Services.AddSingleton<ServiceDetector>();
+        builder.Services.AddSingleton(ProtocolRegistry.Default());
+        builder.Services.AddSingleton<RequestAuthenticator>();
+        builder.Services.AddSingleton<AwsGateway>();
+        builder.Services.AddSingleton(sp => new ProviderRegistry(providers(new ServiceEnvironment
+        {
+            Options = options,
+            Clock = clock,
+            Credentials = credentials,
+            Logging = sp.GetRequiredService<ILoggerFactory>(),
+        })));
+        builder.Services.AddSingleton(sp => new InternalEndpoints(options, index, sp.GetRequiredService<ProviderRegistry>(), clock,
+            Stopwatch.GetElapsedTime(started)));
+
+        var app = builder.Build();
+        var gateway = app.Services.GetRequiredService<AwsGateway>();
+        var internals = app.Services.GetRequiredService<InternalEndpoints>();
+        app.Run(http => InternalEndpoints.Matches(http.Request.Path) ? internals.HandleAsync(http) : gateway.HandleAsync(http));
+        return new NepheleServer(app, options, index, app.Services.GetRequiredService<ProviderRegistry>());
+    }
+
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        await _app.StartAsync(ct);
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Endpoint = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken ct = default) => Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(_app, ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

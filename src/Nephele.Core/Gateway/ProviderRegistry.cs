@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+
+namespace Nephele.Core.Gateway;
+
+public enum ServiceState { NotImplemented, Available, Running }
+
+/// <summary>The registered service providers, their operation handlers, and whether each has served yet.</summary>
+public sealed class ProviderRegistry
+{
+    private readonly Dictionary<string, OperationRegistry> _operations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _running = new(StringComparer.Ordinal);
+
+    public ProviderRegistry(IEnumerable<IAwsProvider> providers)
+    {
+        foreach (var provider in providers)
+        {
+            var ops = new OperationRegistry();
+            provider.Register(ops);
+            _operations[provider.ServiceName] = ops;
+        }
+    }
+
+    public OperationHandler? Find(string service, string operation) =>
+        _operations.TryGetValue(service, out var ops) ? ops.Find(operation) : null;
+
+    public IReadOnlyCollection<string> Operations(string service) =>
+        _operations.TryGetValue(service, out var ops) ? ops.Operations : [];
+
+    public ServiceState StateOf(string service) =>
+        !_operations.ContainsKey(service) ? ServiceState.NotImplemented
+        : _running.ContainsKey(service) ? ServiceState.Running : ServiceState.Available;
+
+    public void MarkRunning(string service) => _running.TryAdd(service, true);
+}

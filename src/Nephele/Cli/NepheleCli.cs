@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Nephele.Core.Gateway;
+
+namespace Nephele.Cli;
+
+/// <summary>
+/// `nephele [start] [--host] [--port] [--data-dir] [--ephemeral] [--log-level]` and `nephele status`.
+/// Every option also reads its NEPHELE_* environment variable. Usage errors exit 2 with one line.
+/// </summary>
+internal static class NepheleCli
+{
+    public const int UsageError = 2;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var host = new Option<string>("--host") { Description = "Address to bind (loopback unless told otherwise).", DefaultValueFactory = _ => Env("NEPHELE_HOST") ?? "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "Port to listen on.", DefaultValueFactory = _ => int.TryParse(Env("NEPHELE_PORT"), out var p) ? p : 4566 };
+        var dataDir = new Option<string>("--data-dir") { Description = "Where state is kept.", DefaultValueFactory = _ => Env("NEPHELE_DATA_DIR") ?? ".nephele" };
+        var ephemeral = new Option<bool>("--ephemeral") { Description = "Keep all state in memory.", DefaultValueFactory = _ => Env("NEPHELE_EPHEMERAL") is "1" or "true" };
+        var logLevel = new Option<LogLevel>("--log-level") { Description = "Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => Enum.TryParse<LogLevel>(Env("NEPHELE_LOG_LEVEL"), true, out var l) ? l : LogLevel.Information };
+        var enforce = new Option<bool>("--enforce-signatures") { Description = "Verify SigV4 signatures (off by default).", DefaultValueFactory = _ => Env("NEPHELE_ENFORCE_SIGNATURES") is "1" or "true" };
+
+        var start = new Command("start", "Start Nephele (the default).") { host, port, dataDir, ephemeral, logLevel, enforce };
+        var status = new Command("status", "Ask a running Nephele for its health.") { host, port };
+        var coverage = new Command("coverage", "Print the service coverage table (docs/coverage.md).");
+        var root = new RootCommand("Nephele: a whole AWS cloud in one local process.") { start, status, coverage, host, port, dataDir, ephemeral, logLevel, enforce };
+
+        NepheleOptions Options(ParseResult r) => new()
+        {
+            Host = r.GetValue(host)!,
+            Port = r.GetValue(port),
+            DataDir = r.GetValue(dataDir)!,
+            Ephemeral = r.GetValue(ephemeral),
+            LogLevel = r.GetValue(logLevel),
+            EnforceSignatures = r.GetValue(enforce),
+        };
+        start.SetAction((r, ct) => StartCommand.RunAsync(Options(r), ct));
+        root.SetAction((r, ct) => StartCommand.RunAsync(Options(r), ct));
+        status.SetAction((r, ct) => StatusCommand.RunAsync(r.GetValue(host)!, r.GetValue(port), ct));
+        coverage.SetAction(_ => Console.Write(CoverageCommand.Markdown()));
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"nephele: {parsed.Errors[0].Message}");
+            return UsageError;
+        }
+        return await parsed.InvokeAsync();
+    }
+
+    private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+}

@@ -1,0 +1,3 @@
+using Nephele.Cli;
+
+return await NepheleCli.RunAsync(args);

@@ -1,0 +1,34 @@
+using Amazon;
+using Amazon.Runtime;
+using Nephele.Core.Gateway;
+using Nephele.Services;
+
+namespace Nephele.Services.Tests;
+
+/// <summary>A real Nephele on a free loopback port, in memory, shared by the tests of a class.</summary>
+public sealed class NepheleFixture : IAsyncLifetime
+{
+    public NepheleServer Server { get; private set; } = null!;
+    public string Endpoint => Server.Endpoint.ToString().TrimEnd('/');
+
+    public async Task InitializeAsync()
+    {
+        Server = NepheleServer.Create(new NepheleOptions { Port = 0, Ephemeral = true, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning },
+            ServiceCatalog.Create);
+        await Server.StartAsync();
+    }
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+
+    /// <summary>An SDK client pointed at this Nephele, signed with the given access key (default "test").</summary>
+    public T Client<T>(Func<AWSCredentials, ClientConfig, T> create, ClientConfig config, string accessKey = "test", string secret = "test",
+        string region = "us-east-1")
+    {
+        config.ServiceURL = Endpoint;
+        config.AuthenticationRegion = region;
+        config.MaxErrorRetry = 0;
+        return create(new BasicAWSCredentials(accessKey, secret), config);
+    }
+
+    public HttpClient Http() => new() { BaseAddress = Server.Endpoint };
+}
