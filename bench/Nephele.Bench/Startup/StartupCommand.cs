@@ -30,7 +30,7 @@ internal static class StartupCommand
                 var timeout = timeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : target.ReadyTimeout;
                 var sample = await StartupMeasurement.MeasureAsync(target, probe, timeout, idle, ct);
                 samples[target.Key].Add(sample);
-                Console.WriteLine($"run {run}/{runs}  {target.Label,-22} ready {sample.ReadyMs,8:0.0} ms   RSS {sample.RssMb,6:0.0} MB");
+                Console.WriteLine($"run {run}/{runs}  {target.Label,-22} ready {sample.ReadyMs,8:0.0} ms   RSS {sample.RssMb,6:0.0} MB (tree {sample.TreeRssMb:0.0} MB)");
             }
 
         Console.WriteLine();
@@ -47,13 +47,14 @@ internal static class StartupCommand
             motoReady = Stats.Median(moto.Select(s => s.ReadyMs));
             motoRss = Stats.Median(moto.Select(s => s.RssMb));
         }
-        var table = new TextTable("target", "ready ms (median)", "min", "max", "idle RSS MB (median)", "time vs moto", "RSS vs moto");
+        var table = new TextTable("target", "ready ms (median)", "min", "max", "idle RSS MB (median)", "tree RSS MB", "time vs moto", "RSS vs moto");
         foreach (var target in targets)
         {
             var list = samples[target.Key];
             var ready = Stats.Median(list.Select(s => s.ReadyMs));
             var rss = Stats.Median(list.Select(s => s.RssMb));
-            table.Add(target.Label, $"{ready:0.0}", $"{list.Min(s => s.ReadyMs):0.0}", $"{list.Max(s => s.ReadyMs):0.0}", $"{rss:0.0}",
+            var tree = Stats.Median(list.Select(s => s.TreeRssMb));
+            table.Add(target.Label, $"{ready:0.0}", $"{list.Min(s => s.ReadyMs):0.0}", $"{list.Max(s => s.ReadyMs):0.0}", $"{rss:0.0}", $"{tree:0.0}",
                 TextTable.Ratio(ready, motoReady), TextTable.Ratio(rss, motoRss));
         }
         return table;

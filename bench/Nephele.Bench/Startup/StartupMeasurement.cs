@@ -12,7 +12,8 @@ internal static class StartupMeasurement
         var ready = await server.WaitUntilReadyAsync(probe, readyTimeout, ct);
         // Idle first: RSS right at readiness still holds startup garbage that a settled server has let go.
         await Task.Delay(idle, ct);
-        var rssKib = ProcFs.TreeRssKib(server.Process.Id);
-        return new StartupSample(ready.TotalMilliseconds, rssKib / 1024.0);
+        var root = server.Process.Id;
+        var serving = ListeningProcess.Find(root, server.Port) ?? root;
+        return new StartupSample(ready.TotalMilliseconds, ProcFs.RssKib(serving) / 1024.0, ProcFs.TreeRssKib(root) / 1024.0);
     }
 }
