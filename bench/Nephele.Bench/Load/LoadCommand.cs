@@ -68,7 +68,7 @@ internal static class LoadCommand
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            throw new BenchException($"GetCallerIdentity against {endpoint} fails ({e.GetType().Name}: {e.Message}).");
+            throw new BenchException($"GetCallerIdentity against {endpoint} fails: {ErrorText.Describe(e)}");
         }
         if (warmup > TimeSpan.Zero) await warmRunner.RunAsync(sts.SendAsync, ct);
         var result = await runner.RunAsync(sts.SendAsync, ct);

@@ -34,7 +34,7 @@ internal sealed class LoadRunner(int workers, TimeSpan duration, long maxRequest
                 catch (Exception e)
                 {
                     Interlocked.Increment(ref failed);
-                    Interlocked.CompareExchange(ref firstError, $"{e.GetType().Name}: {e.Message}", null);
+                    Interlocked.CompareExchange(ref firstError, ErrorText.Describe(e), null);
                 }
             }
         }
