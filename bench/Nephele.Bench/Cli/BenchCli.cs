@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Nephele.Bench.Load;
+using Nephele.Bench.Micro;
 
 using Nephele.Bench.Processes;
 using Nephele.Bench.Startup;
@@ -47,7 +48,7 @@ internal static class BenchCli
             return args[0] switch
             {
                 "startup" => await StartupCommand.RunAsync(BenchArgs.Parse(rest), cancel.Token),
-                "micro" => Fail("micro needs JsonProtocol from branch proto-json; not merged yet."),
+                "micro" => MicroCommand.Run(rest),
                 "load" => await LoadCommand.RunAsync(BenchArgs.Parse(rest), cancel.Token),
                 _ => Fail($"unknown command '{args[0]}'.\n{Usage}"),
             };
