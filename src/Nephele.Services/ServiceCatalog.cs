@@ -18,7 +18,7 @@ public static class ServiceCatalog
     {
         Options = new NepheleOptions { Ephemeral = true },
         Clock = TimeProvider.System,
-        Credentials = new InMemoryCredentialStore(),
+        Credentials = new CredentialStore(),
         Logging = NullLoggerFactory.Instance,
     }));
 }

@@ -28,7 +28,7 @@ public sealed class AwsGateway(
         if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
             await request.ReadBodyAsync(http.RequestAborted);
 
-        var credential = authenticator.Parse(request);
+        var credential = SigV4Credential.TryParse(request);
         var service = detector.Detect(request, credential?.Service)!;
         var protocolName = ProtocolSelector.Select(service, request);
         var protocol = protocols.Get(protocolName);
@@ -37,12 +37,16 @@ public sealed class AwsGateway(
 
         OperationModel? operation = null;
         AwsResponse response;
-        var region = credential?.Region is { Length: > 0 } r ? r : CallerIdentity.DefaultRegion;
+        var region = RequestAuthenticator.RegionOf(credential);
         var account = CallerIdentity.DefaultAccountId;
         try
         {
-            var caller = authenticator.Authenticate(request, credential);
+            var dialect = protocolName is "json" or "rest-json" or "smithy-rpc-v2-cbor" ? AuthErrorDialect.Json
+                : service.Name == "s3" ? AuthErrorDialect.S3 : AuthErrorDialect.Query;
+            var caller = (await authenticator.AuthenticateAsync(request, credential, dialect, http.RequestAborted)).Caller;
             account = caller.AccountId;
+            // S3 stores Content-Encoding as object metadata; everywhere else gzip is request compression.
+            if (service.Name != "s3") await ContentEncoding.DecodeAsync(request, http.RequestAborted);
             operation = protocol.ResolveOperation(model, request) ?? throw UnknownOperation(protocolName, request);
             var handler = providers.Find(service.Name, operation.Name)
                 ?? throw AwsException.NotImplemented(service.ServiceId, operation.Name);

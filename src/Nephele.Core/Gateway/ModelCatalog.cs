@@ -14,7 +14,30 @@ public sealed class ModelCatalog(ServiceIndex index)
     public ServiceModel Get(ServiceInfo service, string protocol)
     {
         var file = service.Models.GetValueOrDefault(protocol) ?? service.Models.Values.First();
-        return _models.GetOrAdd(file, f => new Lazy<ServiceModel>(() => Load(f))).Value;
+        return _models.GetOrAdd(file, f => new Lazy<ServiceModel>(() => LoadFor(service, f))).Value;
+    }
+
+    private ServiceModel LoadFor(ServiceInfo service, string file)
+    {
+        var model = Load(file);
+        // SQS's current JSON model lost the legacy error codes its query-compatible clients read from
+        // x-amzn-query-error (AWS.SimpleQueueService.NonExistentQueue); the 2012 query model still has them.
+        if (service.Models.TryGetValue("query", out var queryFile) && queryFile != file && model.Metadata.AwsQueryCompatible)
+            BorrowErrorCodes(model, Get(service, "query"));
+        return model;
+    }
+
+    private static void BorrowErrorCodes(ServiceModel model, ServiceModel legacy)
+    {
+        foreach (var shape in model.Shapes.Values)
+        {
+            if (!shape.IsException || shape.ErrorCode is not null) continue;
+            if (legacy.Shapes.TryGetValue(shape.Name, out var old) && old.ErrorCode is not null)
+            {
+                shape.ErrorCode = old.ErrorCode;
+                shape.ErrorHttpStatus ??= old.ErrorHttpStatus;
+            }
+        }
     }
 
     /// <summary>The model of the service's primary protocol.</summary>

@@ -44,7 +44,7 @@ public sealed class NepheleServer : IAsyncDisposable
         builder.WebHost.UseUrls($"http://{(options.Host.Contains(':') ? $"[{options.Host}]" : options.Host)}:{options.Port}");
 
         var clock = TimeProvider.System;
-        var credentials = new InMemoryCredentialStore();
+        var credentials = new CredentialStore();
         var index = ServiceIndex.Load();
         var catalog = new ModelCatalog(index);
         builder.Services.AddSingleton(options);
@@ -54,7 +54,7 @@ public sealed class NepheleServer : IAsyncDisposable
         builder.Services.AddSingleton<ICredentialStore>(credentials);
         builder.Services.AddSingleton<ServiceDetector>();
         builder.Services.AddSingleton(ProtocolRegistry.Default());
-        builder.Services.AddSingleton<RequestAuthenticator>();
+        builder.Services.AddSingleton(new RequestAuthenticator(credentials, clock, options.EnforceSignatures));
         builder.Services.AddSingleton<AwsGateway>();
         builder.Services.AddSingleton(sp => new ProviderRegistry(providers(new ServiceEnvironment
         {

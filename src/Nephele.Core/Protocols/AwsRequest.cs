@@ -37,6 +37,13 @@ public sealed class AwsRequest
         return _body;
     }
 
+    /// <summary>Replaces the body with decoded bytes (e.g. after gzip), keeping it buffered.</summary>
+    public void ReplaceBody(byte[] body)
+    {
+        _body = body;
+        Body = new MemoryStream(body, writable: false);
+    }
+
     /// <summary>The buffered body; only valid after <see cref="ReadBodyAsync"/>.</summary>
     public byte[] BodyBytes => _body ?? throw new InvalidOperationException("The body has not been read yet.");
 

@@ -1,7 +1,11 @@
+using Nephele.Core.Protocols.Cbor;
+using Nephele.Core.Protocols.Json;
+using Nephele.Core.Protocols.Rest;
+
 namespace Nephele.Core.Protocols;
 
 /// <summary>Every wire protocol Nephele speaks.</summary>
 public static class WireProtocols
 {
-    public static IEnumerable<IWireProtocol> All() => [];
+    public static IEnumerable<IWireProtocol> All() => [new JsonProtocol(), new RestJsonProtocol(), new CborProtocol()];
 }

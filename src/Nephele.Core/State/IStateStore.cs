@@ -9,7 +9,8 @@ public readonly record struct Scope(string AccountId, string Region)
 
 /// <summary>
 /// Nephele's durable state. Every service keeps its resources in named tables of key -> bytes rows,
-/// scoped by account and region; keys are ordered (ordinal) so listings paginate in key order.
+/// scoped by account and region; keys are ordered by their UTF-8 bytes (Unicode code point order, the order
+/// S3 and DynamoDB list in) so listings paginate in key order.
 /// A write returns only after it is durable against a process crash. The embedded implementation is
 /// SQLite (WAL) plus a blob directory; --ephemeral keeps both in memory. Nothing here assumes a single
 /// process, so a shared SQL backend can implement the same interfaces.
@@ -30,6 +31,12 @@ public interface IStateStore : IDisposable
 
     /// <summary>Where state is kept ("memory" when ephemeral).</summary>
     string Location { get; }
+
+    /// <summary>A store-wide setting (such as the clock offset), or null when unset. Not scoped, not cleared by <see cref="Reset"/>.</summary>
+    string? GetMeta(string key);
+
+    /// <summary>Sets a store-wide setting durably; joins the current <see cref="Transaction{T}"/> if any.</summary>
+    void SetMeta(string key, string value);
 }
 
 public interface IResourceTable
@@ -39,7 +46,7 @@ public interface IResourceTable
     /// <summary>Inserts only when the key is absent; false when it already exists.</summary>
     bool TryAdd(Scope scope, string key, byte[] value);
     bool Delete(Scope scope, string key);
-    /// <summary>Rows in ordinal key order, starting after <paramref name="startAfter"/>, optionally limited to a key prefix.</summary>
+    /// <summary>Rows in key order (UTF-8 bytes), starting after <paramref name="startAfter"/>, optionally limited to a key prefix.</summary>
     IReadOnlyList<KeyValuePair<string, byte[]>> List(Scope scope, string? prefix = null, string? startAfter = null, int limit = int.MaxValue);
     /// <summary>Every scope that has rows in this table, for background sweepers (TTL, timers).</summary>
     IReadOnlyList<Scope> Scopes();
@@ -53,4 +60,6 @@ public interface IBlobStore
     /// <summary>Opens a blob for reading, or null if it does not exist.</summary>
     Stream? OpenRead(string service, string id);
     bool Delete(string service, string id);
+    /// <summary>Deletes every blob, or those of one service (used by <see cref="IStateStore.Reset"/>).</summary>
+    void Reset(string? service = null);
 }

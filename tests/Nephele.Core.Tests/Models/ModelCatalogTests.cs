@@ -49,6 +49,14 @@ public sealed class ModelCatalogTests
     }
 
     [Fact]
+    public void Sqs_json_errors_carry_the_legacy_query_codes()
+    {
+        var sqs = Index.Find("sqs")!;
+        var json = new ModelCatalog(Index).Get(sqs, "json");
+        Assert.Equal("AWS.SimpleQueueService.NonExistentQueue", json.GetShape("QueueDoesNotExist").ErrorCode);
+    }
+
+    [Fact]
     public void Member_traits_are_resolved_from_references_and_shapes()
     {
         var s3 = new ModelCatalog(Index).Get(Index.Find("s3")!);

@@ -1,0 +1,63 @@
+namespace Nephele.Core.State;
+
+/// <summary>One service's table in a <see cref="SqliteStateStore"/>; holds no state of its own.</summary>
+internal sealed class SqliteResourceTable(SqliteStateStore store, string service, string table) : IResourceTable
+{
+    public byte[]? Get(Scope scope, string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        using var read = store.BeginRead();
+        return read.Statements.Get(service, table, scope, key);
+    }
+
+    public void Put(Scope scope, string key, byte[] value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        using var write = store.BeginWrite();
+        write.Statements.Put(service, table, scope, key, value);
+    }
+
+    public bool TryAdd(Scope scope, string key, byte[] value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        using var write = store.BeginWrite();
+        return write.Statements.TryAdd(service, table, scope, key, value);
+    }
+
+    public bool Delete(Scope scope, string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        using var write = store.BeginWrite();
+        return write.Statements.Delete(service, table, scope, key);
+    }
+
+    public IReadOnlyList<KeyValuePair<string, byte[]>> List(Scope scope, string? prefix = null, string? startAfter = null, int limit = int.MaxValue)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        if (limit == 0) return [];
+        // One lower bound for the index range: the prefix itself (inclusive) or startAfter (exclusive), whichever is later.
+        prefix ??= "";
+        var afterWins = startAfter is not null && KeyOrder.Compare(startAfter, prefix) >= 0;
+        var lower = afterWins ? startAfter! : prefix;
+        var upper = prefix.Length == 0 ? null : KeyOrder.PrefixUpperBound(prefix);
+        using var read = store.BeginRead();
+        return read.Statements.List(service, table, scope, lower, lowerInclusive: !afterWins, upper, limit);
+    }
+
+    public IReadOnlyList<Scope> Scopes()
+    {
+        var scopes = new List<Scope>();
+        using var read = store.BeginRead();
+        for (var next = read.Statements.NextScope(service, table, new Scope("", "")); next is { } scope; next = read.Statements.NextScope(service, table, scope))
+            scopes.Add(scope);
+        return scopes;
+    }
+
+    public long Count(Scope scope)
+    {
+        using var read = store.BeginRead();
+        return read.Statements.Count(service, table, scope);
+    }
+}
