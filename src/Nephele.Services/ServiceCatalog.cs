@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Nephele.Core.Auth;
 using Nephele.Core.Gateway;
+using Nephele.Core.State;
+using Nephele.Core.Time;
 using Nephele.Services.Sts;
 
 namespace Nephele.Services;
@@ -14,11 +16,16 @@ public static class ServiceCatalog
     ];
 
     /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>
-    public static ProviderRegistry Registry() => new(Create(new ServiceEnvironment
+    public static ProviderRegistry Registry()
     {
-        Options = new NepheleOptions { Ephemeral = true },
-        Clock = TimeProvider.System,
-        Credentials = new CredentialStore(),
-        Logging = NullLoggerFactory.Instance,
-    }));
+        var state = SqliteStateStore.Open(null);
+        return new(Create(new ServiceEnvironment
+        {
+            Options = new NepheleOptions { Ephemeral = true },
+            Clock = new NepheleClock(state),
+            State = state,
+            Credentials = new CredentialStore(state),
+            Logging = NullLoggerFactory.Instance,
+        }));
+    }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Nephele.Core.State;
+using Nephele.Core.Time;
 
 namespace Nephele.Core.Gateway;
 
@@ -8,7 +10,8 @@ namespace Nephele.Core.Gateway;
 /// Nephele's own endpoints: health (also in LocalStack's shape, so existing tooling works), clock control
 /// and reset. They are not AWS APIs and are never signed.
 /// </summary>
-public sealed class InternalEndpoints(NepheleOptions options, ServiceIndex index, ProviderRegistry providers, TimeProvider clock, TimeSpan startup)
+public sealed class InternalEndpoints(NepheleOptions options, ServiceIndex index, ProviderRegistry providers, NepheleClock clock,
+    IStateStore state, TimeSpan startup)
 {
     private readonly long _startedAt = Stopwatch.GetTimestamp();
 
@@ -24,8 +27,64 @@ public sealed class InternalEndpoints(NepheleOptions options, ServiceIndex index
         {
             ("GET" or "HEAD", "/_nephele/health") => WriteJson(http, 200, NepheleHealth),
             ("GET" or "HEAD", "/_localstack/health") => WriteJson(http, 200, LocalStackHealth),
+            ("GET", "/_nephele/clock") => WriteJson(http, 200, Clock),
+            ("POST", "/_nephele/clock") => AdvanceClockAsync(http),
+            ("POST", "/_nephele/reset" or "/_localstack/state/reset") => ResetAsync(http),
             _ => WriteJson(http, 404, w => w.WriteString("error", $"No internal endpoint {http.Request.Method} {path}.")),
         };
+    }
+
+    private void Clock(Utf8JsonWriter w)
+    {
+        w.WriteString("now", clock.GetUtcNow());
+        w.WriteString("offset", System.Xml.XmlConvert.ToString(clock.Offset));
+        w.WriteNumber("offsetSeconds", clock.Offset.TotalSeconds);
+    }
+
+    // {"advance": "PT1H"}: moves Nephele's clock forward; timers that fall due fire before the answer.
+    private async Task AdvanceClockAsync(HttpContext http)
+    {
+        var body = await ReadJsonAsync(http);
+        var text = body is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("advance", out var a) && a.ValueKind == JsonValueKind.String
+            ? a.GetString() : null;
+        if (!Iso8601Duration.TryParse(text, out var by) || by < TimeSpan.Zero)
+        {
+            await WriteJson(http, 400, w => w.WriteString("error", "Send {\"advance\": \"<ISO-8601 duration such as PT1H or P1DT2H>\"}; the clock only moves forward."));
+            return;
+        }
+        clock.Advance(by);
+        await WriteJson(http, 200, Clock);
+    }
+
+    // Everything, or one service: {"service": "sqs"} or ?service=sqs.
+    private async Task ResetAsync(HttpContext http)
+    {
+        var body = await ReadJsonAsync(http);
+        var service = http.Request.Query["service"].FirstOrDefault()
+            ?? (body is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("service", out var s) ? s.GetString() : null);
+        if (service is not null && index.Find(service) is null)
+        {
+            await WriteJson(http, 400, w => w.WriteString("error", $"Unknown service {service}."));
+            return;
+        }
+        state.Reset(service);
+        await WriteJson(http, 200, w => w.WriteString("reset", service ?? "all"));
+    }
+
+    private static async Task<JsonElement?> ReadJsonAsync(HttpContext http)
+    {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        if (buffer.Length == 0) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(buffer.ToArray());
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private void NepheleHealth(Utf8JsonWriter w)

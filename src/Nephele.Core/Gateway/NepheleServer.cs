@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Nephele.Core.Auth;
+using Nephele.Core.State;
+using Nephele.Core.Time;
 
 namespace Nephele.Core.Gateway;
 
@@ -43,14 +45,16 @@ public sealed class NepheleServer : IAsyncDisposable
         });
         builder.WebHost.UseUrls($"http://{(options.Host.Contains(':') ? $"[{options.Host}]" : options.Host)}:{options.Port}");
 
-        var clock = TimeProvider.System;
-        var credentials = new CredentialStore();
+        var state = SqliteStateStore.Open(options.Ephemeral ? null : options.DataDir);
+        var clock = new NepheleClock(state);
+        var credentials = new CredentialStore(state);
         var index = ServiceIndex.Load();
         var catalog = new ModelCatalog(index);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(index);
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddSingleton<IStateStore>(state);
         builder.Services.AddSingleton<ICredentialStore>(credentials);
         builder.Services.AddSingleton<ServiceDetector>();
         builder.Services.AddSingleton(ProtocolRegistry.Default());
@@ -60,10 +64,11 @@ public sealed class NepheleServer : IAsyncDisposable
         {
             Options = options,
             Clock = clock,
+            State = state,
             Credentials = credentials,
             Logging = sp.GetRequiredService<ILoggerFactory>(),
         })));
-        builder.Services.AddSingleton(sp => new InternalEndpoints(options, index, sp.GetRequiredService<ProviderRegistry>(), clock,
+        builder.Services.AddSingleton(sp => new InternalEndpoints(options, index, sp.GetRequiredService<ProviderRegistry>(), clock, state,
             Stopwatch.GetElapsedTime(started)));
 
         var app = builder.Build();
@@ -86,5 +91,6 @@ public sealed class NepheleServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _app.Services.GetService<IStateStore>()?.Dispose();
     }
 }

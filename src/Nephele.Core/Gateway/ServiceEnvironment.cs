@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Nephele.Core.Auth;
+using Nephele.Core.State;
+using Nephele.Core.Time;
 
 namespace Nephele.Core.Gateway;
 
@@ -7,7 +9,9 @@ namespace Nephele.Core.Gateway;
 public sealed class ServiceEnvironment
 {
     public required NepheleOptions Options { get; init; }
-    public required TimeProvider Clock { get; init; }
+    /// <summary>Nephele's clock: system time plus whatever tests advanced it by.</summary>
+    public required NepheleClock Clock { get; init; }
+    public required IStateStore State { get; init; }
     public required ICredentialStore Credentials { get; init; }
     public required ILoggerFactory Logging { get; init; }
 }

@@ -47,7 +47,10 @@ public sealed class ServiceModel
         var metadata = new ServiceMetadata(meta);
         var shapes = new Dictionary<string, Shape>(shapeDocs.Count, StringComparer.Ordinal);
         foreach (var (name, doc) in shapeDocs)
-            shapes[name] = new Shape(name, ParseType(doc.Type, name));
+        {
+            // Members inherit flattened and timestampFormat from their target, so targets get them before any member is linked.
+            shapes[name] = new Shape(name, ParseType(doc.Type, name)) { Flattened = doc.Flattened ?? false, TimestampFormat = doc.TimestampFormat };
+        }
         foreach (var (name, doc) in shapeDocs)
             Link(shapes[name], doc, shapes);
 

@@ -37,6 +37,7 @@ internal static class StartCommand
         IOException when e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
             => $"port {options.Port} on {options.Host} is already in use; stop the other process or pass --port.",
         SocketException { SocketErrorCode: SocketError.AddressNotAvailable } => $"cannot bind {options.Host}: no such local address.",
+        Nephele.Core.State.StateStoreException => e.Message,
         UnauthorizedAccessException or IOException => $"cannot use data directory {options.DataDir}: {e.Message}",
         InvalidOperationException when e.InnerException is not null => Describe(e.InnerException, options),
         _ => null,

@@ -6,7 +6,7 @@ namespace Nephele.Core.Tests.Auth;
 public sealed class CallerResolverTests
 {
     private static readonly DateTimeOffset Now = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly CredentialStore _store = new();
+    private readonly CredentialStore _store = new(Nephele.Core.State.SqliteStateStore.Open(null));
     private readonly CallerResolver _resolver;
 
     public CallerResolverTests() => _resolver = new CallerResolver(_store, new ManualClock(Now));

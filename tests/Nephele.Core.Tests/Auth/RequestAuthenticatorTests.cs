@@ -14,7 +14,7 @@ public sealed class RequestAuthenticatorTests
 {
     private readonly SdkCapture _capture = new();
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
-    private readonly CredentialStore _store = new();
+    private readonly CredentialStore _store = new(Nephele.Core.State.SqliteStateStore.Open(null));
 
     private RequestAuthenticator Authenticator(bool enforce) => new(_store, _clock, enforce);
 

@@ -36,7 +36,9 @@ public sealed class EveryOperationTests(NepheleFixture nephele) : IClassFixture<
             {
                 if ((int)response.StatusCode is 501 or >= 500) failures.Add($"{op.Name}: handled but answered {(int)response.StatusCode} {body}");
             }
-            else if ((int)response.StatusCode != 501 || !body.Contains(op.Name, StringComparison.Ordinal) && !NamesEquivalent(model, op, body))
+            // A HEAD answer carries no body (S3 HeadObject), so its status alone says 501.
+            else if ((int)response.StatusCode != 501
+                || op.HttpMethod != "HEAD" && !body.Contains(op.Name, StringComparison.Ordinal) && !NamesEquivalent(model, op, body))
             {
                 failures.Add($"{op.Name}: expected 501 naming it, got {(int)response.StatusCode} {body[..Math.Min(body.Length, 300)]}");
             }
@@ -45,8 +47,14 @@ public sealed class EveryOperationTests(NepheleFixture nephele) : IClassFixture<
     }
 
     // S3 keeps deprecated twins on the same route (GetBucketLifecycle / GetBucketLifecycleConfiguration);
-    // routing picks the current one, which is what a client of either gets.
+    // routing picks the current one, which is what a client of either gets. Twins with the same required
+    // inputs (ListBuckets / ListDirectoryBuckets) differ only by optional parameters this request leaves out.
     private static bool NamesEquivalent(Nephele.Core.Models.ServiceModel model, Nephele.Core.Models.OperationModel op, string body) =>
-        op.Deprecated && model.Operations.Values.Any(o => o != op && o.HttpMethod == op.HttpMethod
-            && o.RequestUri.Split('?')[0] == op.RequestUri.Split('?')[0] && body.Contains(o.Name, StringComparison.Ordinal));
+        model.Operations.Values.Any(o => o != op && o.HttpMethod == op.HttpMethod
+            && o.RequestUri.Split('?')[0] == op.RequestUri.Split('?')[0] && body.Contains(o.Name, StringComparison.Ordinal)
+            && (op.Deprecated || RequiredInputs(o) == RequiredInputs(op)));
+
+    private static string RequiredInputs(Nephele.Core.Models.OperationModel op) => op.Input is not { } input ? ""
+        : string.Join(",", input.Members.Where(m => input.Required.Contains(m.Name) && m.Location != Nephele.Core.Models.MemberLocation.Body)
+            .Select(m => $"{m.Location}:{m.WireName}").Order(StringComparer.Ordinal));
 }

@@ -1,0 +1,47 @@
+using Amazon.Runtime;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
+using Nephele.Core.Gateway;
+
+namespace Nephele.Services.Tests.Sts;
+
+public sealed class StsDurabilityTests : IDisposable
+{
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("nephele-sts-").FullName;
+
+    public void Dispose() => Directory.Delete(_dataDir, recursive: true);
+
+    private async Task<NepheleServer> Start()
+    {
+        var server = NepheleServer.Create(new NepheleOptions { Port = 0, DataDir = _dataDir, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning },
+            ServiceCatalog.Create);
+        await server.StartAsync();
+        return server;
+    }
+
+    private static AmazonSecurityTokenServiceClient Client(NepheleServer server, AWSCredentials credentials) =>
+        new(credentials, new AmazonSecurityTokenServiceConfig { ServiceURL = server.Endpoint.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+
+    [Fact]
+    public async Task Assumed_role_credentials_still_identify_the_session_after_a_restart()
+    {
+        Credentials credentials;
+        string arn;
+        await using (var first = await Start())
+        {
+            var assumed = await Client(first, new BasicAWSCredentials("test", "test")).AssumeRoleAsync(new AssumeRoleRequest
+            {
+                RoleArn = "arn:aws:iam::123456789012:role/durable",
+                RoleSessionName = "before-restart",
+            });
+            credentials = assumed.Credentials;
+            arn = assumed.AssumedRoleUser.Arn;
+        }
+
+        await using var second = await Start();
+        var session = new SessionAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken);
+        var identity = await Client(second, session).GetCallerIdentityAsync(new GetCallerIdentityRequest());
+        Assert.Equal(arn, identity.Arn);
+        Assert.Equal("123456789012", identity.Account);
+    }
+}
