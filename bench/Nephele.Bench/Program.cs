@@ -1,0 +1,3 @@
+using Nephele.Bench.Cli;
+
+return await BenchCli.RunAsync(args);
