@@ -14,7 +14,10 @@ public sealed class SignatureEnforcementTests : IAsyncLifetime
     {
         _server = NepheleServer.Create(new NepheleOptions
         {
-            Port = 0, Ephemeral = true, EnforceSignatures = true, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+            Port = 0,
+            Ephemeral = true,
+            EnforceSignatures = true,
+            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         }, ServiceCatalog.Create);
         await _server.StartAsync();
     }
@@ -62,7 +65,8 @@ public sealed class SignatureEnforcementTests : IAsyncLifetime
         using var http = new HttpClient { BaseAddress = _server.Endpoint };
         using var response = await http.PostAsync("/", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Action"] = "GetCallerIdentity", ["Version"] = "2011-06-15",
+            ["Action"] = "GetCallerIdentity",
+            ["Version"] = "2011-06-15",
         }));
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("<Code>MissingAuthenticationToken</Code>", await response.Content.ReadAsStringAsync());
