@@ -15,9 +15,6 @@ namespace Nephele.Core.Protocols.EventStream;
 /// </summary>
 public sealed class OutgoingEventStream : Stream
 {
-    /// <summary>The text the gateway answers unexpected failures with; a stream hides details the same way.</summary>
-    internal const string InternalFailureMessage = "The request processing has failed because of an unknown error.";
-
     private readonly EventStreamMarshaller _marshaller;
     private readonly Shape _eventStream;
     private readonly IAsyncEnumerable<Dictionary<string, object?>> _source;
@@ -102,7 +99,8 @@ public sealed class OutgoingEventStream : Stream
         catch (Exception e)
         {
             Fault = e;
-            message = EventStreamMarshaller.Error("InternalFailure", InternalFailureMessage);
+            var failure = AwsException.InternalFailure();
+            message = EventStreamMarshaller.Error(failure.Code, failure.Message);
         }
         _finished = true;
         return EventStreamWriter.Encode(message);
