@@ -21,4 +21,7 @@ public sealed class AwsException(string code, string message, int httpStatus = 4
         new("NotImplemented", $"The operation {operation} of service {service} is not implemented by Nephele yet.", 501, false);
 
     public static AwsException Validation(string message) => new("ValidationException", message);
+
+    /// <summary>What a failure that is not an AwsException becomes: no details of ours reach the client.</summary>
+    public static AwsException InternalFailure() => new("InternalFailure", "The request processing has failed because of an unknown error.", 500, false);
 }

@@ -11,6 +11,15 @@ namespace Nephele.Core.Protocols;
 /// integer shape), double (float, double), decimal (bigDecimal), System.Numerics.BigInteger (bigInteger),
 /// DateTimeOffset (timestamp), byte[] (blob), Stream (streaming blob payload) and
 /// System.Text.Json.Nodes.JsonNode (document). Absent members are absent keys.
+///
+/// An output event stream member (a shape with <c>eventstream</c>: S3 SelectObjectContent's Payload, Kinesis
+/// SubscribeToShard's EventStream) is an <c>IAsyncEnumerable&lt;Dictionary&lt;string, object?&gt;&gt;</c>; each
+/// item is a union value with exactly one member set, the event type:
+/// <c>{"Records": {"Payload": bytes}}</c>, <c>{"End": {}}</c>. The serializer sends each event as the handler
+/// yields it (<see cref="EventStream.OutgoingEventStream"/>), so the enumerable may wait for new data. To fail the
+/// request, throw before returning the output; an AwsException thrown by the enumerable instead ends the
+/// stream with an exception message (when the union models that error) or an error message.
+/// No model of ours has an input event stream; rest protocols would hand such a payload over as the raw body Stream.
 /// </summary>
 public interface IWireProtocol
 {

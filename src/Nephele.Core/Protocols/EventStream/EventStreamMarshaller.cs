@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using Nephele.Core.Models;
 using Nephele.Core.Protocols.Cbor;
+using Nephele.Core.Protocols.Json;
+using Nephele.Core.Protocols.Xml;
 
 namespace Nephele.Core.Protocols.EventStream;
 
@@ -18,6 +20,15 @@ public sealed class EventStreamMarshaller(string contentType, EventPayloadSerial
 {
     /// <summary>Events of smithy-rpc-v2-cbor services.</summary>
     public static EventStreamMarshaller Cbor { get; } = new(CborProtocol.ContentType, CborValueWriter.Write);
+
+    /// <summary>
+    /// Events of json and rest-json services. Both label event documents plain application/json, not the
+    /// awsJson media type of their HTTP bodies (smithy's event stream protocol tests).
+    /// </summary>
+    public static EventStreamMarshaller Json { get; } = new("application/json", static (shape, value) => JsonValueWriter.WriteStructure(shape, value));
+
+    /// <summary>Events of rest-xml services: text/xml, as S3 Select labels its Stats and Progress events.</summary>
+    public static EventStreamMarshaller Xml { get; } = new("text/xml", XmlEventPayload.Write);
 
     /// <summary>The <c>:content-type</c> of structure payloads.</summary>
     public string ContentType { get; } = contentType;
@@ -99,11 +110,7 @@ public sealed class EventStreamMarshaller(string contentType, EventPayloadSerial
             if (member.EventHeader) headers.Add(new EventStreamHeader(member.Name, HeaderValue(member, v)));
             else body[member.Name] = v;
         }
-        if (payloadMember is null)
-        {
-            headers.Add(new(":content-type", ContentType));
-            return serializer(shape, body);
-        }
+        if (payloadMember is null) return Document(shape, body, headers);
         var payload = value.GetValueOrDefault(payloadMember.Name);
         if (payload is null) return ReadOnlyMemory<byte>.Empty;
         switch (payloadMember.Shape.Type)
@@ -115,9 +122,19 @@ public sealed class EventStreamMarshaller(string contentType, EventPayloadSerial
                 headers.Add(new(":content-type", "text/plain"));
                 return Encoding.UTF8.GetBytes(payload as string ?? Convert.ToString(payload, CultureInfo.InvariantCulture) ?? "");
             default:
-                headers.Add(new(":content-type", ContentType));
-                return serializer(payloadMember.Shape, Structure(payload, payloadMember.Name));
+                return Document(payloadMember.Shape, Structure(payload, payloadMember.Name), headers);
         }
+    }
+
+    /// <summary>
+    /// A structure in the protocol's format. A serializer may answer nothing for a structure without values
+    /// (XML does, as S3 sends its End event); such a message has no payload and so no <c>:content-type</c>.
+    /// </summary>
+    private ReadOnlyMemory<byte> Document(Shape shape, Dictionary<string, object?> value, List<EventStreamHeader> headers)
+    {
+        var bytes = serializer(shape, value);
+        if (bytes.Length > 0) headers.Add(new(":content-type", ContentType));
+        return bytes;
     }
 
     private static object HeaderValue(Member member, object value) => member.Shape.Type switch

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Nephele.Core.Models;
+using Nephele.Core.Protocols.EventStream;
 
 namespace Nephele.Core.Protocols.Json;
 
@@ -30,6 +31,13 @@ public sealed class JsonProtocol : IWireProtocol
     public AwsResponse Serialize(ServiceModel model, OperationModel operation, Dictionary<string, object?> output, string requestId)
     {
         var response = NewResponse(model, requestId, 200);
+        if (EventStreamResponse.StreamMember(operation.Output) is { } stream)
+        {
+            // RPC protocols have no HTTP bindings for the other output members: they open the stream as its initial-response.
+            var marshaller = EventStreamMarshaller.Json;
+            EventStreamResponse.Write(response, marshaller, stream, output.GetValueOrDefault(stream.Name), marshaller.InitialResponse(operation.Output!, output));
+            return response;
+        }
         response.Body = operation.Output is null ? "{}"u8.ToArray() : JsonValueWriter.WriteStructure(operation.Output, output);
         return response;
     }

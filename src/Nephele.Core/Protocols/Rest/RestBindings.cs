@@ -1,5 +1,6 @@
 using System.Text;
 using Nephele.Core.Models;
+using Nephele.Core.Protocols.EventStream;
 
 namespace Nephele.Core.Protocols.Rest;
 
@@ -142,10 +143,11 @@ public static class RestBindings
     /// <summary>
     /// Renders an operation's output: status (the statusCode member, else the operation's responseCode,
     /// else 200), header-bound members, and the body — a raw blob/string/stream payload itself, or
-    /// structured content from <paramref name="writeBody"/> with <paramref name="contentType"/>.
+    /// structured content from <paramref name="writeBody"/> with <paramref name="contentType"/>, or an event
+    /// stream whose events <paramref name="events"/> encodes.
     /// </summary>
     public static void Write(OperationModel operation, Dictionary<string, object?> output, AwsResponse response,
-        RestBodyWriter writeBody, string contentType)
+        RestBodyWriter writeBody, string contentType, EventStreamMarshaller events)
     {
         response.StatusCode = operation.ResponseCode ?? 200;
         if (operation.Output is not { } shape) return;
@@ -156,6 +158,12 @@ public static class RestBindings
 
         if (b.Payload is { } payload)
         {
+            // Other output members still travel as headers: rest protocols send no initial-response message.
+            if (payload.Shape.IsEventStream)
+            {
+                EventStreamResponse.Write(response, events, payload, output.GetValueOrDefault(payload.Name));
+                return;
+            }
             if (output.GetValueOrDefault(payload.Name) is not { } value) return;
             if (value is Stream stream)
             {

@@ -1,4 +1,5 @@
 using Nephele.Core.Models;
+using Nephele.Core.Protocols.EventStream;
 using Nephele.Core.Protocols.Json;
 
 namespace Nephele.Core.Protocols.Rest;
@@ -30,7 +31,7 @@ public sealed class RestJsonProtocol : IWireProtocol
     {
         var response = new AwsResponse();
         response.Headers.Set("x-amzn-RequestId", requestId);
-        RestBindings.Write(operation, output, response, WriteBody, JsonContentType);
+        RestBindings.Write(operation, output, response, WriteBody, JsonContentType, EventStreamMarshaller.Json);
         return response;
     }
 

@@ -1,5 +1,6 @@
 using System.Xml;
 using Nephele.Core.Models;
+using Nephele.Core.Protocols.EventStream;
 using Nephele.Core.Protocols.Rest;
 using Nephele.Core.Protocols.Xml;
 
@@ -29,7 +30,8 @@ public sealed class RestXmlProtocol : IWireProtocol
         var serviceNs = RestXmlNamespaces.Default(model);
         RestBindings.Write(operation, output, response, (shape, payload, value) => payload is null
             ? WriteOutput(model, operation, shape, value, serviceNs)
-            : WriteRoot(PayloadRootName(payload), payload.XmlNamespace ?? payload.Shape.XmlNamespace, serviceNs, payload.Shape, value), ContentType);
+            : WriteRoot(PayloadRootName(payload), payload.XmlNamespace ?? payload.Shape.XmlNamespace, serviceNs, payload.Shape, value), ContentType,
+            EventStreamMarshaller.Xml);
         // A structured output without body members still answers as XML.
         if (operation.Output is { Payload: null } && response.Body is null && response.BodyStream is null && !response.Headers.Contains("Content-Type"))
             response.ContentType = ContentType;

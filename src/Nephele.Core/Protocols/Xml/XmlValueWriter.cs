@@ -27,11 +27,25 @@ public static class XmlValueWriter
     private const string XmlnsUri = "http://www.w3.org/2000/xmlns/";
     private const string XsiUri = "http://www.w3.org/2001/XMLSchema-instance";
 
+    private static readonly XmlWriterSettings FragmentSettings = new()
+    {
+        Encoding = Settings.Encoding,
+        NewLineHandling = Settings.NewLineHandling,
+        CheckCharacters = Settings.CheckCharacters,
+        Indent = false,
+        OmitXmlDeclaration = true,
+    };
+
     /// <summary>Builds a document with an XML declaration, as AWS sends; <paramref name="write"/> writes the root element.</summary>
-    public static byte[] Document(Action<XmlWriter> write)
+    public static byte[] Document(Action<XmlWriter> write) => Write(write, Settings);
+
+    /// <summary>A document without the XML declaration: event payloads (S3 Select's &lt;Stats&gt;) carry none.</summary>
+    public static byte[] Fragment(Action<XmlWriter> write) => Write(write, FragmentSettings);
+
+    private static byte[] Write(Action<XmlWriter> write, XmlWriterSettings settings)
     {
         using var buffer = new MemoryStream(512);
-        using (var writer = XmlWriter.Create(buffer, Settings))
+        using (var writer = XmlWriter.Create(buffer, settings))
         {
             writer.WriteStartDocument();
             write(writer);
