@@ -76,8 +76,7 @@ public sealed class AwsGateway(
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
         {
             GatewayLog.Unhandled(logger, e, service.Name, operation?.Name ?? "?");
-            var internalError = new AwsException("InternalFailure", "The request processing has failed because of an unknown error.", 500, false);
-            response = protocol.SerializeError(model, operation, internalError, requestId);
+            response = protocol.SerializeError(model, operation, AwsException.InternalFailure(), requestId);
         }
 
         RequestIds.Stamp(response.Headers, requestId, service.Name == "s3");
