@@ -81,6 +81,9 @@ public sealed class AwsGateway(
 
         RequestIds.Stamp(response.Headers, requestId, service.Name == "s3");
         await HttpAdapter.WriteAsync(http, response);
+        // A handler that fails mid-stream has already sent its 200; the client got an error event, the log gets the cause.
+        if (response.BodyStream is Protocols.EventStream.OutgoingEventStream { Fault: { } fault })
+            GatewayLog.Unhandled(logger, fault, service.Name, operation?.Name ?? "?");
         if (logger.IsEnabled(LogLevel.Information))
             GatewayLog.Request(logger, service.Name, operation?.Name ?? "?", account, region, response.StatusCode,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
