@@ -6,6 +6,7 @@ import sys
 import traceback
 
 import boto3
+from botocore.config import Config
 
 from scenarios import SCENARIOS
 
@@ -32,9 +33,11 @@ class Clients:
         self.endpoint = endpoint
 
     def boto3(self, service: str, key: str = "test", secret: str = "test", token: str | None = None,
-              region: str = "us-east-1"):
+              region: str = "us-east-1", validate: bool = True):
+        """validate=False sends what botocore would refuse, to see the server's own validation."""
+        config = Config(parameter_validation=validate, retries={"max_attempts": 1})
         return boto3.client(service, endpoint_url=self.endpoint, region_name=region, aws_access_key_id=key,
-                            aws_secret_access_key=secret, aws_session_token=token)
+                            aws_secret_access_key=secret, aws_session_token=token, config=config)
 
     def cli(self, *args: str, key: str = "test", secret: str = "test", region: str = "us-east-1",
             expect_error: bool = False) -> dict:

@@ -19,9 +19,10 @@ namespace Nephele.Core.Gateway;
 public sealed class NepheleServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly IStateStore _state;
 
-    private NepheleServer(WebApplication app, NepheleOptions options, ServiceIndex index, ProviderRegistry providers)
-        => (_app, Options, Index, Providers) = (app, options, index, providers);
+    private NepheleServer(WebApplication app, IStateStore state, NepheleOptions options, ServiceIndex index, ProviderRegistry providers)
+        => (_app, _state, Options, Index, Providers) = (app, state, options, index, providers);
 
     public NepheleOptions Options { get; }
     public ServiceIndex Index { get; }
@@ -75,7 +76,7 @@ public sealed class NepheleServer : IAsyncDisposable
         var gateway = app.Services.GetRequiredService<AwsGateway>();
         var internals = app.Services.GetRequiredService<InternalEndpoints>();
         app.Run(http => InternalEndpoints.Matches(http.Request.Path) ? internals.HandleAsync(http) : gateway.HandleAsync(http));
-        return new NepheleServer(app, options, index, app.Services.GetRequiredService<ProviderRegistry>());
+        return new NepheleServer(app, state, options, index, app.Services.GetRequiredService<ProviderRegistry>());
     }
 
     public async Task StartAsync(CancellationToken ct = default)
@@ -91,6 +92,6 @@ public sealed class NepheleServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _app.Services.GetService<IStateStore>()?.Dispose();
+        _state.Dispose();
     }
 }

@@ -6,10 +6,15 @@ namespace Nephele.Core.Tests.Auth;
 public sealed class CallerResolverTests
 {
     private static readonly DateTimeOffset Now = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly CredentialStore _store = new(Nephele.Core.State.SqliteStateStore.Open(null));
+    private readonly Nephele.Core.State.IStateStore _state = Nephele.Core.State.SqliteStateStore.Open(null);
+    private readonly CredentialStore _store;
     private readonly CallerResolver _resolver;
 
-    public CallerResolverTests() => _resolver = new CallerResolver(_store, new ManualClock(Now));
+    public CallerResolverTests()
+    {
+        _store = new CredentialStore(_state);
+        _resolver = new CallerResolver(_store, new ManualClock(Now));
+    }
 
     private static SigV4Credential Key(string accessKeyId, string? token = null) =>
         new() { AccessKeyId = accessKeyId, Date = "20250101", Region = "us-east-1", Service = "sts", SessionToken = token };
@@ -108,13 +113,13 @@ public sealed class CallerResolverTests
     }
 
     [Fact]
-    public void Credential_store_finds_replaces_and_removes_keys_from_many_threads()
+    public void Credential_store_finds_replaces_and_removes_keys_from_many_threads_and_keeps_them_in_state()
     {
         var identity = CallerIdentity.Root("k", "000000000000");
         Parallel.For(0, 1000, i => _store.Add(new IssuedCredential($"AKIA{i % 100}", $"secret{i}", null, identity, null)));
         Parallel.For(0, 100, i => Assert.NotNull(_store.Find($"AKIA{i}")));
 
-        Assert.Equal(100, _store.Count);
+        Assert.Equal(100, _state.Table("auth", "access-keys").Count(Nephele.Core.State.Scope.Global("global")));
         Assert.True(_store.Remove("AKIA7"));
         Assert.False(_store.Remove("AKIA7"));
         Assert.Null(_store.Find("AKIA7"));

@@ -12,8 +12,6 @@ public sealed class RestXmlProtocolTests
     /// <summary>Cases a server cannot meet, beyond the shared ignore list; each with its reason.</summary>
     private static readonly Dictionary<string, string> Skipped = new()
     {
-        ["RestXmlDateTimeWithNegativeOffset"] = "checks that a client accepts a UTC offset; a server renders the same instant in UTC",
-        ["RestXmlDateTimeWithPositiveOffset"] = "checks that a client accepts a UTC offset; a server renders the same instant in UTC",
         ["RestXmlQueryParamsStringListMap"] = "client view of an httpQueryParams map; a server puts every query parameter in it (as smithy's rest-json server cases expect), the bound corge too",
         ["InvalidGreetingError"] = "the expected body carries an unmodeled AnotherSetting element for the client to ignore; a server has nothing to put there",
     };
