@@ -23,7 +23,8 @@ internal static class BenchCli
                    any BenchmarkDotNet arguments, e.g. --job short
           load     N workers sending STS GetCallerIdentity through the AWS SDK for D seconds
                    --workers N (8)  --duration SECONDS (10, at most 60)  --targets aot,dll,moto
-                   --warmup SECONDS (2)  --aot PATH  --moto PATH  --repo DIR  --no-build  --quiet
+                   --rounds N (5)  --warmup SECONDS (2)  --aot PATH  --moto PATH  --repo DIR
+                   --no-build  --quiet
                    --endpoint URL (an already running loopback server instead of --targets)
         """;
 

@@ -6,8 +6,10 @@ using Nephele.Bench.Targets;
 namespace Nephele.Bench.Load;
 
 /// <summary>
-/// `load`: every target in turn (never two at once, they share the cores) gets a warm-up and then a
-/// timed closed-loop run of STS GetCallerIdentity; throughput and latency are compared with moto_server.
+/// `load`: closed-loop STS GetCallerIdentity against each target, compared with moto_server. All
+/// targets are started and warmed up first, then measured in interleaved rounds, one target at a time:
+/// the bench's own client keeps getting faster as its JIT settles, and neighbours on a shared machine
+/// come and go, so measuring targets back to back would favour whichever ran last.
 /// </summary>
 internal static class LoadCommand
 {
@@ -18,81 +20,100 @@ internal static class LoadCommand
     public static async Task<int> RunAsync(BenchArgs args, CancellationToken ct)
     {
         var workers = args.GetInt("--workers", 8, 1, 256);
-        var duration = TimeSpan.FromSeconds(args.GetInt("--duration", 10, 1, MaxDurationSeconds));
+        var seconds = args.GetInt("--duration", 10, 1, MaxDurationSeconds);
         var warmup = TimeSpan.FromSeconds(args.GetInt("--warmup", 2, 0, 30));
-        var runner = new LoadRunner(workers, duration, MaxRequestsPerTarget);
-        var warmRunner = new LoadRunner(workers, warmup, MaxRequestsPerTarget);
-        var results = new List<(string Label, LoadResult? Result, string? Skipped)>();
+        var rounds = Math.Min(args.GetInt("--rounds", 5, 1, 20), seconds);
+        var window = TimeSpan.FromSeconds((double)seconds / rounds);
+        var runner = new LoadRunner(workers, MaxRequestsPerTarget / rounds);
 
-        if (args.Get("--endpoint") is { } endpoint)
-        {
-            var url = LoopbackOnly(endpoint);
-            results.Add((url.ToString(), await MeasureAsync(url, runner, warmRunner, warmup, ct), null));
-        }
-        else
-        {
-            // Request logging costs Nephele a console write per call, as moto's werkzeug log costs moto; --quiet drops Nephele's.
-            string[] extra = args.Has("--quiet") ? ["--log-level", "Warning"] : [];
-            var targets = await TargetCatalog.ResolveAsync(args, AllTargets, AllTargets, extra, ct);
-            using var probe = new ReadinessProbe();
-            foreach (var target in targets)
-            {
-                using var server = ServerProcess.Start(target, FreePort.Next());
-                await server.WaitUntilReadyAsync(probe, target.ReadyTimeout, ct);
-                try
-                {
-                    results.Add((target.Label, await MeasureAsync(server.BaseUrl, runner, warmRunner, warmup, ct), null));
-                }
-                catch (BenchException e)
-                {
-                    results.Add((target.Label, null, e.Message));
-                }
-            }
-        }
-
-        Console.WriteLine();
-        Console.WriteLine($"load: STS GetCallerIdentity via AWS SDK for .NET, {workers} workers, {duration.TotalSeconds:0} s after {warmup.TotalSeconds:0} s warm-up, " +
-            $"{Environment.ProcessorCount} cores shared by client and server, {MachineLoad.Describe()}, {DateTime.Now:yyyy-MM-dd HH:mm}");
-        Console.WriteLine(Summarize(results));
-        foreach (var (label, _, skipped) in results.Where(r => r.Skipped is not null))
-            Console.WriteLine($"{label}: not measured: {skipped}");
-        return results.Any(r => r.Result is not null) ? 0 : BenchCli.Failed;
-    }
-
-    private static async Task<LoadResult> MeasureAsync(Uri endpoint, LoadRunner runner, LoadRunner warmRunner, TimeSpan warmup, CancellationToken ct)
-    {
-        using var sts = new StsCaller(endpoint);
+        var servers = new List<ServerProcess>();
+        var subjects = new List<LoadSubject>();
         try
         {
-            await sts.CallOnceAsync(ct);
+            if (args.Get("--endpoint") is { } endpoint)
+            {
+                var url = LoopbackOnly(endpoint);
+                subjects.Add(new LoadSubject(url.ToString(), url));
+            }
+            else
+            {
+                // Both servers log every request by default (Nephele one line, moto's werkzeug one line); --quiet drops Nephele's.
+                string[] extra = args.Has("--quiet") ? ["--log-level", "Warning"] : [];
+                using var probe = new ReadinessProbe();
+                foreach (var target in await TargetCatalog.ResolveAsync(args, AllTargets, AllTargets, extra, ct))
+                {
+                    var server = ServerProcess.Start(target, FreePort.Next());
+                    servers.Add(server);
+                    await server.WaitUntilReadyAsync(probe, target.ReadyTimeout, ct);
+                    subjects.Add(new LoadSubject(target.Label, server.BaseUrl));
+                }
+            }
+
+            foreach (var subject in subjects) await CheckAsync(subject, ct);
+            var live = subjects.Where(s => s.Skipped is null).ToList();
+            if (warmup > TimeSpan.Zero)
+                foreach (var subject in live)
+                    await runner.RunAsync(subject.Client.SendAsync, warmup, ct);
+
+            for (var round = 0; round < rounds; round++)
+                for (var i = 0; i < live.Count; i++)
+                {
+                    var subject = live[(i + round) % live.Count];
+                    if (subject.Skipped is not null) continue;
+                    try
+                    {
+                        var result = await runner.RunAsync(subject.Client.SendAsync, window, ct);
+                        subject.Add(result);
+                        Console.WriteLine($"round {round + 1}/{rounds}  {subject.Label,-22} {result.RequestsPerSecond,7:0} req/s  p99 {result.Percentile(99),6:0.00} ms" +
+                            (result.FirstError is null ? "" : $"  {result.Failed} failed, first: {result.FirstError}"));
+                    }
+                    catch (BenchException e)
+                    {
+                        subject.Skipped = e.Message;
+                    }
+                }
+
+            Console.WriteLine();
+            Console.WriteLine($"load: STS GetCallerIdentity via AWS SDK for .NET, {workers} workers, {seconds} s per target in {rounds} rounds after " +
+                $"{warmup.TotalSeconds:0} s warm-up, {Environment.ProcessorCount} cores shared by client and servers, {MachineLoad.Describe()}, {DateTime.Now:yyyy-MM-dd HH:mm}");
+            Console.WriteLine(Summarize(subjects));
+            foreach (var subject in subjects.Where(s => s.Skipped is not null))
+                Console.WriteLine($"{subject.Label}: not measured: {subject.Skipped}");
+            return subjects.Any(s => s.Result is not null) ? 0 : BenchCli.Failed;
+        }
+        finally
+        {
+            foreach (var subject in subjects) subject.Dispose();
+            foreach (var server in servers) server.Dispose();
+        }
+    }
+
+    private static async Task CheckAsync(LoadSubject subject, CancellationToken ct)
+    {
+        try
+        {
+            await subject.Client.CallOnceAsync(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            throw new BenchException($"GetCallerIdentity against {endpoint} fails: {ErrorText.Describe(e)}");
+            subject.Skipped = $"GetCallerIdentity against {subject.Endpoint} fails: {ErrorText.Describe(e)}";
         }
-        if (warmup > TimeSpan.Zero) await warmRunner.RunAsync(sts.SendAsync, ct);
-        var result = await runner.RunAsync(sts.SendAsync, ct);
-        Console.WriteLine($"{endpoint}: {result.Succeeded} ok, {result.Failed} failed, {result.RequestsPerSecond:0} req/s" +
-            (result.FirstError is null ? "" : $" (first error: {result.FirstError})"));
-        return result;
     }
 
-    private static TextTable Summarize(List<(string Label, LoadResult? Result, string? Skipped)> results)
+    private static TextTable Summarize(List<LoadSubject> subjects)
     {
-        var moto = results.FirstOrDefault(r => r.Label == "moto_server").Result;
-        var table = new TextTable("target", "requests", "errors", "req/s", "p50 ms", "p99 ms", "req/s vs moto", "p99 vs moto");
-        foreach (var (label, result, _) in results)
+        var moto = subjects.FirstOrDefault(s => s.Label == "moto_server")?.Result;
+        var table = new TextTable("target", "requests", "errors", "req/s", "p50 ms", "p99 ms", "max ms", "req/s vs moto", "p99 vs moto");
+        foreach (var subject in subjects)
         {
-            if (result is null)
+            if (subject.Result is not { } r)
             {
-                table.Add(label, "-", "-", "not run", "-", "-", "-", "-");
+                table.Add(subject.Label, "-", "-", "not run", "-", "-", "-", "-", "-");
                 continue;
             }
-            var p50 = Stats.Percentile(result.SortedLatenciesMs, 50);
-            var p99 = Stats.Percentile(result.SortedLatenciesMs, 99);
-            table.Add(label, $"{result.Succeeded}", $"{result.Failed}", $"{result.RequestsPerSecond:0}", $"{p50:0.00}", $"{p99:0.00}",
-                TextTable.Ratio(result.RequestsPerSecond, moto?.RequestsPerSecond),
-                TextTable.Ratio(p99, moto is null ? null : Stats.Percentile(moto.SortedLatenciesMs, 99)));
+            table.Add(subject.Label, $"{r.Succeeded}", $"{r.Failed}", $"{r.RequestsPerSecond:0}", $"{r.Percentile(50):0.00}", $"{r.Percentile(99):0.00}",
+                $"{r.SortedLatenciesMs.LastOrDefault():0.0}",
+                TextTable.Ratio(r.RequestsPerSecond, moto?.RequestsPerSecond), TextTable.Ratio(r.Percentile(99), moto?.Percentile(99)));
         }
         return table;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nephele.Bench.Cli;
 
 namespace Nephele.Bench.Load;
 
@@ -6,9 +7,12 @@ namespace Nephele.Bench.Load;
 /// Closed-loop load: each worker sends its next request as soon as the last one answers, until the
 /// time or the request budget runs out. Bounded both ways so it always stops by itself.
 /// </summary>
-internal sealed class LoadRunner(int workers, TimeSpan duration, long maxRequests)
+internal sealed class LoadRunner(int workers, long maxRequests)
 {
-    public async Task<LoadResult> RunAsync(Func<CancellationToken, Task> send, CancellationToken ct)
+    // In-flight requests are cancelled when the window closes; one that ignores that for this long means a hung server.
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(15);
+
+    public async Task<LoadResult> RunAsync(Func<CancellationToken, Task> send, TimeSpan duration, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(duration);
@@ -18,18 +22,19 @@ internal sealed class LoadRunner(int workers, TimeSpan duration, long maxRequest
 
         async Task Worker(int index)
         {
-            var mine = latencies[index] = new List<double>(capacity: 64 * 1024);
+            var mine = latencies[index] = new List<double>(capacity: 16 * 1024);
             while (!stop.IsCancellationRequested && Interlocked.Decrement(ref budget) >= 0)
             {
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
                     await send(stop.Token);
-                    mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    // A request answered after the window closed is outside what is measured.
+                    if (!stop.IsCancellationRequested) mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
-                    // The clock ran out mid-request; that request counts neither way.
+                    // The window closed mid-request; that request counts neither way.
                 }
                 catch (Exception e)
                 {
@@ -40,12 +45,19 @@ internal sealed class LoadRunner(int workers, TimeSpan duration, long maxRequest
         }
 
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(i => Task.Run(() => Worker(i), CancellationToken.None)));
-        clock.Stop();
+        var all = Task.WhenAll(Enumerable.Range(0, workers).Select(i => Task.Run(() => Worker(i), CancellationToken.None)));
+        if (await Task.WhenAny(all, Task.Delay(duration + DrainLimit, ct)) != all)
+        {
+            ct.ThrowIfCancellationRequested();
+            throw new BenchException($"requests were still pending {DrainLimit.TotalSeconds:0} s after the {duration.TotalSeconds:0} s window closed; the server looks hung.");
+        }
+        await all;
         ct.ThrowIfCancellationRequested();
+        // The window, or less when the request budget ran out first.
+        var elapsed = clock.Elapsed < duration ? clock.Elapsed : duration;
 
-        var all = latencies.SelectMany(l => l).ToArray();
-        Array.Sort(all);
-        return new LoadResult(all.Length, failed, clock.Elapsed, all, firstError);
+        var sorted = latencies.SelectMany(l => l).ToArray();
+        Array.Sort(sorted);
+        return new LoadResult(sorted.Length, failed, elapsed, sorted, firstError);
     }
 }

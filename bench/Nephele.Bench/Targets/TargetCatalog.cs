@@ -18,7 +18,7 @@ internal static class TargetCatalog
         var keys = args.GetList("--targets", defaults, [.. allowed]);
         var repo = keys.Any(k => k != TargetKeys.Moto) ? RepoLocator.Find(args.Get("--repo")) : "";
         // Nephele runs --ephemeral, but a scratch working directory keeps any stray file out of the repo.
-        var workDir = Directory.CreateTempSubdirectory("nephele-bench-").FullName;
+        var workDir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nephele-bench")).FullName;
         var targets = new List<ServerTarget>();
 
         IReadOnlyList<string> Nephele(int port) => ["start", "--port", port.ToString(), "--ephemeral", .. nepheleExtraArgs];

@@ -1,0 +1,17 @@
+namespace Nephele.Bench.Load;
+
+/// <summary>One server under load: its name in the results, its client, and why it was left out, if it was.</summary>
+internal sealed class LoadSubject(string label, Uri endpoint) : IDisposable
+{
+    private readonly List<LoadResult> _rounds = [];
+
+    public string Label { get; } = label;
+    public Uri Endpoint { get; } = endpoint;
+    public StsCaller Client { get; } = new(endpoint);
+    public string? Skipped { get; set; }
+    public LoadResult? Result => _rounds.Count == 0 || Skipped is not null ? null : LoadResult.Combine(_rounds);
+
+    public void Add(LoadResult round) => _rounds.Add(round);
+
+    public void Dispose() => Client.Dispose();
+}
