@@ -11,9 +11,9 @@ namespace Nephele.Core.Gateway;
 /// and reset. They are not AWS APIs and are never signed.
 /// </summary>
 public sealed class InternalEndpoints(NepheleOptions options, ServiceIndex index, ProviderRegistry providers, NepheleClock clock,
-    IStateStore state, TimeSpan startup)
+    IStateStore state)
 {
-    private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private static readonly DateTime ProcessStarted = Process.GetCurrentProcess().StartTime.ToUniversalTime();
 
     public static string Version { get; } = typeof(InternalEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
@@ -90,8 +90,7 @@ public sealed class InternalEndpoints(NepheleOptions options, ServiceIndex index
     private void NepheleHealth(Utf8JsonWriter w)
     {
         w.WriteString("version", Version);
-        w.WriteNumber("uptimeSeconds", Math.Round(Stopwatch.GetElapsedTime(_startedAt).TotalSeconds, 3));
-        w.WriteNumber("startupMilliseconds", Math.Round(startup.TotalMilliseconds, 1));
+        w.WriteNumber("uptimeSeconds", Math.Round((DateTime.UtcNow - ProcessStarted).TotalSeconds, 3));
         w.WriteString("dataDir", options.Ephemeral ? null : Path.GetFullPath(options.DataDir));
         w.WriteBoolean("ephemeral", options.Ephemeral);
         w.WriteString("now", clock.GetUtcNow());

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -33,9 +32,10 @@ public sealed class NepheleServer : IAsyncDisposable
 
     public static NepheleServer Create(NepheleOptions options, Func<ServiceEnvironment, IEnumerable<IAwsProvider>> providers)
     {
-        var started = Stopwatch.GetTimestamp();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder skips configuration files, environment providers and default logging that
+        // Nephele does not use: it is ready sooner (the native binary's startup budget is 100 ms).
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -69,8 +69,7 @@ public sealed class NepheleServer : IAsyncDisposable
             Credentials = credentials,
             Logging = sp.GetRequiredService<ILoggerFactory>(),
         })));
-        builder.Services.AddSingleton(sp => new InternalEndpoints(options, index, sp.GetRequiredService<ProviderRegistry>(), clock, state,
-            Stopwatch.GetElapsedTime(started)));
+        builder.Services.AddSingleton(sp => new InternalEndpoints(options, index, sp.GetRequiredService<ProviderRegistry>(), clock, state));
 
         var app = builder.Build();
         var gateway = app.Services.GetRequiredService<AwsGateway>();
