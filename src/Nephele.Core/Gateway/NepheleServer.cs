@@ -32,6 +32,10 @@ public sealed class NepheleServer : IAsyncDisposable
 
     public static NepheleServer Create(NepheleOptions options, Func<ServiceEnvironment, IEnumerable<IAwsProvider>> providers)
     {
+        // Reading the routing index and opening the state store overlap with building the host.
+        var loadIndex = Task.Run(ServiceIndex.Load);
+        var openState = Task.Run(() => SqliteStateStore.Open(options.Ephemeral ? null : options.DataDir));
+
         // The empty builder skips configuration files, environment providers and default logging that
         // Nephele does not use: it is ready sooner (the native binary's startup budget is 100 ms).
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -46,10 +50,10 @@ public sealed class NepheleServer : IAsyncDisposable
         });
         builder.WebHost.UseUrls($"http://{(options.Host.Contains(':') ? $"[{options.Host}]" : options.Host)}:{options.Port}");
 
-        var state = SqliteStateStore.Open(options.Ephemeral ? null : options.DataDir);
+        var state = openState.GetAwaiter().GetResult();
         var clock = new NepheleClock(state);
         var credentials = new CredentialStore(state);
-        var index = ServiceIndex.Load();
+        var index = loadIndex.GetAwaiter().GetResult();
         var catalog = new ModelCatalog(index);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(index);
