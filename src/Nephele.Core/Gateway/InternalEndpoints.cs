@@ -44,9 +44,7 @@ public sealed class InternalEndpoints(NepheleOptions options, ServiceIndex index
     // {"advance": "PT1H"}: moves Nephele's clock forward; timers that fall due fire before the answer.
     private async Task AdvanceClockAsync(HttpContext http)
     {
-        var body = await ReadJsonAsync(http);
-        var text = body is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("advance", out var a) && a.ValueKind == JsonValueKind.String
-            ? a.GetString() : null;
+        var text = await ReadStringPropertyAsync(http, "advance");
         if (!Iso8601Duration.TryParse(text, out var by) || by < TimeSpan.Zero)
         {
             await WriteJson(http, 400, w => w.WriteString("error", "Send {\"advance\": \"<ISO-8601 duration such as PT1H or P1DT2H>\"}; the clock only moves forward."));
@@ -59,9 +57,7 @@ public sealed class InternalEndpoints(NepheleOptions options, ServiceIndex index
     // Everything, or one service: {"service": "sqs"} or ?service=sqs.
     private async Task ResetAsync(HttpContext http)
     {
-        var body = await ReadJsonAsync(http);
-        var service = http.Request.Query["service"].FirstOrDefault()
-            ?? (body is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("service", out var s) ? s.GetString() : null);
+        var service = http.Request.Query["service"].FirstOrDefault() ?? await ReadStringPropertyAsync(http, "service");
         if (service is not null && index.Find(service) is null)
         {
             await WriteJson(http, 400, w => w.WriteString("error", $"Unknown service {service}."));
@@ -71,7 +67,8 @@ public sealed class InternalEndpoints(NepheleOptions options, ServiceIndex index
         await WriteJson(http, 200, w => w.WriteString("reset", service ?? "all"));
     }
 
-    private static async Task<JsonElement?> ReadJsonAsync(HttpContext http)
+    /// <summary>A string property of a JSON object body; null when the body is empty, not JSON, or lacks it.</summary>
+    private static async Task<string?> ReadStringPropertyAsync(HttpContext http, string name)
     {
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
@@ -79,7 +76,8 @@ public sealed class InternalEndpoints(NepheleOptions options, ServiceIndex index
         try
         {
             using var doc = JsonDocument.Parse(buffer.ToArray());
-            return doc.RootElement.Clone();
+            return doc.RootElement is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String
+                ? p.GetString() : null;
         }
         catch (JsonException)
         {
@@ -94,13 +92,18 @@ public sealed class InternalEndpoints(NepheleOptions options, ServiceIndex index
         w.WriteString("dataDir", options.Ephemeral ? null : Path.GetFullPath(options.DataDir));
         w.WriteBoolean("ephemeral", options.Ephemeral);
         w.WriteString("now", clock.GetUtcNow());
+        WriteStates(w, notImplemented: "not_implemented");
+    }
+
+    private void WriteStates(Utf8JsonWriter w, string notImplemented)
+    {
         w.WriteStartObject("services");
         foreach (var s in index.Services)
             w.WriteString(s.Name, providers.StateOf(s.Name) switch
             {
                 ServiceState.Running => "running",
                 ServiceState.Available => "available",
-                _ => "not_implemented",
+                _ => notImplemented,
             });
         w.WriteEndObject();
     }
@@ -109,15 +112,7 @@ public sealed class InternalEndpoints(NepheleOptions options, ServiceIndex index
     // would not start are "disabled".
     private void LocalStackHealth(Utf8JsonWriter w)
     {
-        w.WriteStartObject("services");
-        foreach (var s in index.Services)
-            w.WriteString(s.Name, providers.StateOf(s.Name) switch
-            {
-                ServiceState.Running => "running",
-                ServiceState.Available => "available",
-                _ => "disabled",
-            });
-        w.WriteEndObject();
+        WriteStates(w, notImplemented: "disabled");
         w.WriteString("edition", "community");
         w.WriteString("version", Version);
     }
