@@ -3,6 +3,7 @@ using Nephele.Core.Auth;
 using Nephele.Core.Gateway;
 using Nephele.Core.State;
 using Nephele.Core.Time;
+using Nephele.Services.SecretsManager;
 using Nephele.Services.Ssm;
 using Nephele.Services.Sts;
 
@@ -15,6 +16,7 @@ public static class ServiceCatalog
     [
         new StsProvider(env),
         new SsmProvider(env),
+        new SecretsManagerProvider(env),
     ];
 
     /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>
