@@ -23,6 +23,8 @@ internal sealed record SecretRecord
     public string? Description { get; init; }
     public string? KmsKeyId { get; init; }
     public List<SecretTag> Tags { get; init; } = [];
+    /// <summary>The resource policy as given; evaluated once IAM enforcement exists.</summary>
+    public string? ResourcePolicy { get; init; }
     public required DateTimeOffset CreatedDate { get; init; }
     public required DateTimeOffset LastChangedDate { get; init; }
     /// <summary>When DeleteSecret scheduled the deletion; null while the secret is live.</summary>

@@ -29,6 +29,11 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
         .On("TagResource", TagResource)
         .On("UntagResource", UntagResource)
         .On("UpdateSecretVersionStage", UpdateSecretVersionStage)
+        .On("ListSecretVersionIds", ListSecretVersionIds)
+        .On("BatchGetSecretValue", BatchGetSecretValue)
+        .On("PutResourcePolicy", PutResourcePolicy)
+        .On("GetResourcePolicy", GetResourcePolicy)
+        .On("DeleteResourcePolicy", DeleteResourcePolicy)
         .On("GetRandomPassword", (_, input) => new() { ["RandomPassword"] = RandomPassword.Generate(input) });
 
     private Dictionary<string, object?> CreateSecret(RequestContext ctx, Dictionary<string, object?> input)
@@ -75,17 +80,19 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
                 ?? throw NotFound($"Secrets Manager can't find the specified secret value for VersionId: {versionId}")
             : record.WithStage(stage ?? Current)
                 ?? throw NotFound($"Secrets Manager can't find the specified secret value for staging label: {stage ?? Current}");
-        return new()
-        {
-            ["ARN"] = record.Arn,
-            ["Name"] = record.Name,
-            ["VersionId"] = version.VersionId,
-            ["SecretString"] = version.SecretString,
-            ["SecretBinary"] = version.SecretBinary,
-            ["VersionStages"] = Strings(version.Stages),
-            ["CreatedDate"] = version.CreatedDate,
-        };
+        return ValueOf(record, version);
     }
+
+    private static Dictionary<string, object?> ValueOf(SecretRecord record, SecretVersion version) => new()
+    {
+        ["ARN"] = record.Arn,
+        ["Name"] = record.Name,
+        ["VersionId"] = version.VersionId,
+        ["SecretString"] = version.SecretString,
+        ["SecretBinary"] = version.SecretBinary,
+        ["VersionStages"] = Strings(version.Stages),
+        ["CreatedDate"] = version.CreatedDate,
+    };
 
     private Dictionary<string, object?> PutSecretValue(RequestContext ctx, Dictionary<string, object?> input)
     {

@@ -20,7 +20,7 @@ internal static class ParameterNames
         // The leading slash does not count as a level.
         if (bare.Count(c => c == '/') + 1 > 15)
             throw new AwsException("HierarchyLevelLimitExceededException",
-                "A parameter name can have at most 15 hierarchy levels. (Not including the leading forward slash.)");
+                "A hierarchy can have a maximum of 15 levels. For more information, see http://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-working.html");
     }
 
     public static void ValidatePath(string path)

@@ -100,7 +100,8 @@ public sealed partial class SsmProvider(ServiceEnvironment env) : IAwsProvider
     private Dictionary<string, object?> GetParameter(RequestContext ctx, Dictionary<string, object?> input)
     {
         var reference = input.RequireString("Name");
-        var found = Resolve(ctx, reference) ?? throw ParameterNotFound(reference);
+        // AWS answers a missing parameter here with an empty message.
+        var found = Resolve(ctx, reference) ?? throw new AwsException("ParameterNotFound", "");
         return new() { ["Parameter"] = ToParameter(ctx, found.Record.Name, found.Version, found.Selector, input.GetBool("WithDecryption") ?? false) };
     }
 
@@ -120,7 +121,7 @@ public sealed partial class SsmProvider(ServiceEnvironment env) : IAwsProvider
     private Dictionary<string, object?> DeleteParameter(RequestContext ctx, Dictionary<string, object?> input)
     {
         var name = input.RequireString("Name");
-        if (!_store.Delete(ctx.Scope, name)) throw ParameterNotFound(name);
+        if (!_store.Delete(ctx.Scope, name)) throw new AwsException("ParameterNotFound", "");
         return [];
     }
 
