@@ -76,7 +76,8 @@ public sealed partial class SecretsManagerProvider
         ["KmsKeyId"] = r.KmsKeyId,
         ["LastChangedDate"] = r.LastChangedDate,
         ["DeletedDate"] = r.DeletedDate,
-        ["Tags"] = WriteTags(r.Tags),
+        // AWS leaves Tags out of the answer for an untagged secret.
+        ["Tags"] = r.Tags.Count > 0 ? WriteTags(r.Tags) : null,
         ["SecretVersionsToStages"] = r.Versions.Where(v => v.Stages.Count > 0)
             .ToDictionary(v => v.VersionId, v => (object?)Strings(v.Stages)),
         ["CreatedDate"] = r.CreatedDate,

@@ -189,4 +189,42 @@ public sealed class SsmTests(NepheleFixture nephele) : IClassFixture<NepheleFixt
         await Assert.ThrowsAsync<InvalidResourceIdException>(() => Client().ListTagsForResourceAsync(
             new ListTagsForResourceRequest { ResourceType = ResourceTypeForTagging.Parameter, ResourceId = Unique() }));
     }
+
+    [Fact]
+    public async Task Parameters_are_scoped_to_the_account_that_put_them()
+    {
+        var name = Unique();
+        var other = Client("111111111111");
+        await other.PutParameterAsync(new PutParameterRequest { Name = name, Value = "theirs", Type = ParameterType.String });
+        Assert.Equal($"arn:aws:ssm:us-east-1:111111111111:parameter{name}",
+            (await other.GetParameterAsync(new GetParameterRequest { Name = name })).Parameter.ARN);
+        await Assert.ThrowsAsync<ParameterNotFoundException>(() => Client().GetParameterAsync(new GetParameterRequest { Name = name }));
+    }
+
+    [Fact]
+    public async Task Overwrite_with_tags_is_a_ValidationException()
+    {
+        var ssm = Client();
+        var name = Unique();
+        await ssm.PutParameterAsync(new PutParameterRequest { Name = name, Value = "a", Type = ParameterType.String });
+        var error = await Assert.ThrowsAsync<AmazonSimpleSystemsManagementException>(() => ssm.PutParameterAsync(new PutParameterRequest
+        {
+            Name = name,
+            Value = "b",
+            Overwrite = true,
+            Tags = [new Tag { Key = "k", Value = "v" }],
+        }));
+        Assert.Equal("ValidationException", error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task A_parameter_is_found_by_its_arn()
+    {
+        var ssm = Client();
+        var name = Unique();
+        await ssm.PutParameterAsync(new PutParameterRequest { Name = name, Value = "by-arn", Type = ParameterType.String });
+        var arn = $"arn:aws:ssm:us-east-1:000000000000:parameter{name}";
+        Assert.Equal("by-arn", (await ssm.GetParameterAsync(new GetParameterRequest { Name = arn })).Parameter.Value);
+        Assert.Equal(name, (await ssm.GetParameterAsync(new GetParameterRequest { Name = arn + ":1" })).Parameter.Name);
+    }
 }
