@@ -58,7 +58,7 @@ public sealed partial class SsmProvider
             ["Version"] = v.Version,
             ["Labels"] = v.Labels.Select(l => (object?)l).ToList(),
             ["Tier"] = v.Tier,
-            ["Policies"] = new List<object?>(),
+            ["Policies"] = ParameterPolicies.Write(v.Policies),
             ["DataType"] = v.DataType,
         }).ToList();
         return new()
@@ -80,7 +80,7 @@ public sealed partial class SsmProvider
         ["AllowedPattern"] = p.Latest.AllowedPattern,
         ["Version"] = p.Latest.Version,
         ["Tier"] = p.Latest.Tier,
-        ["Policies"] = new List<object?>(),
+        ["Policies"] = ParameterPolicies.Write(p.Latest.Policies),
         ["DataType"] = p.Latest.DataType,
     };
 

@@ -15,7 +15,7 @@ public sealed partial class SsmProvider(ServiceEnvironment env) : IAwsProvider
     private static readonly string[] Tiers = ["Standard", "Advanced", "Intelligent-Tiering"];
     private static readonly string[] DataTypes = ["text", "aws:ec2:image", "aws:ssm:integration"];
 
-    private readonly ParameterStore _store = new(env.State);
+    private readonly ParameterStore _store = new(env.State, env.Clock);
 
     public string ServiceName => "ssm";
 
@@ -49,6 +49,7 @@ public sealed partial class SsmProvider(ServiceEnvironment env) : IAwsProvider
         var dataType = input.GetString("DataType");
         if (dataType is not null && !DataTypes.Contains(dataType))
             throw AwsException.Validation($"The following data type is not supported: {dataType} (Data type names are all lowercase.)");
+        var policies = ParameterPolicies.Parse(input.GetString("Policies"));
         if (value.Length == 0)
             throw AwsException.Validation("1 validation error detected: Value '' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1");
 
@@ -61,7 +62,9 @@ public sealed partial class SsmProvider(ServiceEnvironment env) : IAwsProvider
             var effectiveType = type ?? previous?.Type ?? throw AwsException.Validation("A parameter type is required when you create a parameter.");
             // An overwrite keeps attributes the request leaves out, as AWS does.
             var effectiveTier = tier is null or "Intelligent-Tiering" ? previous?.Tier ?? "Standard" : tier;
-            if (tier == "Intelligent-Tiering" && value.Length > 4096) effectiveTier = "Advanced";
+            if (tier == "Intelligent-Tiering" && (value.Length > 4096 || policies.Count > 0)) effectiveTier = "Advanced";
+            if (policies.Count > 0 && effectiveTier == "Standard")
+                throw AwsException.Validation("Parameter policies are supported only by the advanced-parameter tier. Use the Advanced or Intelligent-Tiering tier, and try again.");
             if (effectiveTier == "Standard" && value.Length > 4096)
                 throw AwsException.Validation("Standard tier parameters support a maximum parameter value of 4096 characters. "
                     + "To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier.");
@@ -83,6 +86,7 @@ public sealed partial class SsmProvider(ServiceEnvironment env) : IAwsProvider
                 KeyId = effectiveType == "SecureString" ? input.GetString("KeyId") ?? previous?.KeyId ?? "alias/aws/ssm" : null,
                 LastModifiedDate = ctx.Now,
                 LastModifiedUser = ctx.Caller.Arn,
+                Policies = policies,
             };
             var versions = existing?.Versions.ToList() ?? [];
             // At the limit AWS drops the oldest version, unless a label still points at it.
@@ -92,7 +96,13 @@ public sealed partial class SsmProvider(ServiceEnvironment env) : IAwsProvider
                     $"You attempted to create a new version of {name} by calling the PutParameter API with the overwrite flag. "
                     + $"Version {versions[0].Version}, the oldest version, can't be deleted because it has a label associated with it. Move the label to another version of the parameter, and try again.");
             versions.Add(version);
-            _store.Put(ctx.Scope, new ParameterRecord { Name = name, Versions = versions, Tags = existing?.Tags ?? tags });
+            _store.Put(ctx.Scope, new ParameterRecord
+            {
+                Name = name,
+                Versions = versions,
+                Tags = existing?.Tags ?? tags,
+                ExpiresAt = ParameterPolicies.Expiration(policies),
+            });
             return new Dictionary<string, object?> { ["Version"] = version.Version, ["Tier"] = version.Tier };
         });
     }
