@@ -3,6 +3,8 @@ using Nephele.Core.Auth;
 using Nephele.Core.Gateway;
 using Nephele.Core.State;
 using Nephele.Core.Time;
+using Nephele.Services.SecretsManager;
+using Nephele.Services.Ssm;
 using Nephele.Services.Sts;
 
 namespace Nephele.Services;
@@ -13,6 +15,8 @@ public static class ServiceCatalog
     public static IEnumerable<IAwsProvider> Create(ServiceEnvironment env) =>
     [
         new StsProvider(env),
+        new SsmProvider(env),
+        new SecretsManagerProvider(env),
     ];
 
     /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>

@@ -1,0 +1,65 @@
+using System.Text.Json.Serialization;
+using Nephele.Core.State;
+
+namespace Nephele.Services.SecretsManager;
+
+/// <summary>One version of a secret's value and the staging labels (AWSCURRENT, AWSPREVIOUS, ...) attached to it.</summary>
+internal sealed record SecretVersion
+{
+    public required string VersionId { get; init; }
+    public string? SecretString { get; init; }
+    public byte[]? SecretBinary { get; init; }
+    public required DateTimeOffset CreatedDate { get; init; }
+    public List<string> Stages { get; init; } = [];
+}
+
+internal sealed record SecretTag(string Key, string Value);
+
+/// <summary>A secret with all its versions, stored as one row keyed by name.</summary>
+internal sealed record SecretRecord
+{
+    public required string Name { get; init; }
+    public required string Arn { get; init; }
+    public string? Description { get; init; }
+    public string? KmsKeyId { get; init; }
+    public List<SecretTag> Tags { get; init; } = [];
+    /// <summary>The resource policy as given; evaluated once IAM enforcement exists.</summary>
+    public string? ResourcePolicy { get; init; }
+    public required DateTimeOffset CreatedDate { get; init; }
+    public required DateTimeOffset LastChangedDate { get; init; }
+    /// <summary>When DeleteSecret scheduled the deletion; null while the secret is live.</summary>
+    public DateTimeOffset? DeletedDate { get; init; }
+    /// <summary>When the scheduled deletion takes effect on Nephele's clock.</summary>
+    public DateTimeOffset? DeletionDate { get; init; }
+    public List<SecretVersion> Versions { get; init; } = [];
+
+    public SecretVersion? WithStage(string stage) => Versions.FirstOrDefault(v => v.Stages.Contains(stage, StringComparer.Ordinal));
+}
+
+[JsonSerializable(typeof(SecretRecord))]
+internal sealed partial class SecretsManagerJsonContext : JsonSerializerContext;
+
+/// <summary>Secrets of one account+region. A scheduled deletion is applied lazily when its date has passed,
+/// so it follows Nephele's clock and survives restarts without a timer.</summary>
+internal sealed class SecretStore(IStateStore state, TimeProvider clock)
+{
+    private readonly IResourceTable _table = state.Table("secretsmanager", "secrets");
+
+    public T Transaction<T>(Func<T> work) => state.Transaction(work);
+
+    public SecretRecord? Get(Scope scope, string name)
+    {
+        var record = _table.Get(scope, name, SecretsManagerJsonContext.Default.SecretRecord);
+        return record is { DeletionDate: { } due } && due <= clock.GetUtcNow() ? null : record;
+    }
+
+    public void Put(Scope scope, SecretRecord record) => _table.Put(scope, record.Name, record, SecretsManagerJsonContext.Default.SecretRecord);
+
+    public bool Delete(Scope scope, string name) => _table.Delete(scope, name);
+
+    public IEnumerable<SecretRecord> All(Scope scope)
+    {
+        var now = clock.GetUtcNow();
+        return _table.Values(scope, SecretsManagerJsonContext.Default.SecretRecord).Where(r => r.DeletionDate is not { } due || due > now);
+    }
+}

@@ -1,0 +1,38 @@
+using Nephele.Core.Gateway;
+
+namespace Nephele.Services.Tests.SecretsManager;
+
+public sealed class SecretsManagerDurabilityTests : IDisposable
+{
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("nephele-secrets-").FullName;
+
+    public void Dispose() => Directory.Delete(_dataDir, recursive: true);
+
+    private async Task<NepheleServer> Start()
+    {
+        var server = NepheleServer.Create(new NepheleOptions { Port = 0, DataDir = _dataDir, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning },
+            ServiceCatalog.Create);
+        await server.StartAsync();
+        return server;
+    }
+
+    private static SecretsManagerClient Client(NepheleServer server) => new(new HttpClient { BaseAddress = server.Endpoint });
+
+    [Fact]
+    public async Task Secret_versions_and_arn_survive_a_restart()
+    {
+        string arn;
+        await using (var first = await Start())
+        {
+            var sm = Client(first);
+            arn = (await sm.Call("CreateSecret", new { Name = "durable/db", SecretString = "one" })).GetProperty("ARN").GetString()!;
+            await sm.Call("PutSecretValue", new { SecretId = "durable/db", SecretString = "two" });
+        }
+
+        await using var second = await Start();
+        var after = Client(second);
+        var current = await after.Call("GetSecretValue", new { SecretId = arn });
+        Assert.Equal("two", current.GetProperty("SecretString").GetString());
+        Assert.Equal("one", (await after.Call("GetSecretValue", new { SecretId = arn, VersionStage = "AWSPREVIOUS" })).GetProperty("SecretString").GetString());
+    }
+}
