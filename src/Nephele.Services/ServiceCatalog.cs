@@ -3,6 +3,7 @@ using Nephele.Core.Auth;
 using Nephele.Core.Gateway;
 using Nephele.Core.State;
 using Nephele.Core.Time;
+using Nephele.Services.Sqs;
 using Nephele.Services.Sts;
 
 namespace Nephele.Services;
@@ -13,6 +14,7 @@ public static class ServiceCatalog
     public static IEnumerable<IAwsProvider> Create(ServiceEnvironment env) =>
     [
         new StsProvider(env),
+        new SqsProvider(env),
     ];
 
     /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>
