@@ -1,4 +1,5 @@
 """Scenario registry: each service adds its module's scenarios here."""
+from sqs_scenarios import SQS_SCENARIOS
 from sts_scenarios import STS_SCENARIOS
 
-SCENARIOS = [*STS_SCENARIOS]
+SCENARIOS = [*STS_SCENARIOS, *SQS_SCENARIOS]
