@@ -58,6 +58,7 @@ public sealed partial class SqsProvider
     {
         var result = new Dictionary<string, object?> { ["MessageId"] = message.MessageId, ["MD5OfMessageBody"] = message.Md5OfBody };
         if (message.Md5OfMessageAttributes is { } md5) result["MD5OfMessageAttributes"] = md5;
+        if (message.Md5OfMessageSystemAttributes is { } systemMd5) result["MD5OfMessageSystemAttributes"] = systemMd5;
         return result;
     }
 
@@ -74,7 +75,10 @@ public sealed partial class SqsProvider
     {
         var body = input.GetString("MessageBody");
         if (string.IsNullOrEmpty(body)) throw SqsErrors.MissingParameter("MessageBody");
-        var attributes = ParseMessageAttributes(input);
+        var attributes = ParseMessageAttributes(input, "MessageAttributes");
+        var system = ParseMessageAttributes(input, "MessageSystemAttributes");
+        if (system.FirstOrDefault(a => a.Name != "AWSTraceHeader" || a.DataType != "String") is { } badSystem)
+            throw SqsErrors.InvalidParameterValue($"Message system attribute name '{badSystem.Name}' is invalid.");
         var size = Encoding.UTF8.GetByteCount(body) + AttributesSize(input);
         var maxSize = QueueAttributes.Number(queue.Queue, "MaximumMessageSize");
         if (size > maxSize)
@@ -93,6 +97,8 @@ public sealed partial class SqsProvider
             Md5OfBody = SqsMd5.OfBody(body),
             Md5OfMessageAttributes = SqsMd5.OfAttributes(attributes),
             MessageAttributes = attributes,
+            AwsTraceHeader = system.FirstOrDefault()?.StringValue,
+            Md5OfMessageSystemAttributes = SqsMd5.OfAttributes(system),
             SenderId = ctx.Caller.UserId is { Length: > 0 } user ? user : ctx.AccountId,
             SentMillis = now,
             VisibleAtMillis = now + delay * 1000,
@@ -101,9 +107,9 @@ public sealed partial class SqsProvider
         return ($"{MessagePrefix(queue.Name)}{now:D15}-{id}", message);
     }
 
-    private static List<MessageAttribute> ParseMessageAttributes(Dictionary<string, object?> input)
+    private static List<MessageAttribute> ParseMessageAttributes(Dictionary<string, object?> input, string member)
     {
-        var map = input.GetStruct("MessageAttributes");
+        var map = input.GetStruct(member);
         if (map is null || map.Count == 0) return [];
         if (map.Count > 10)
             throw SqsErrors.InvalidParameterValue($"Number of message attributes [{map.Count}] exceeds the allowed maximum [10].");
@@ -111,7 +117,8 @@ public sealed partial class SqsProvider
         foreach (var (name, raw) in map)
         {
             if (raw is not Dictionary<string, object?> value) continue;
-            if (name.Length > 256 || name.StartsWith("AWS.", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Amazon.", StringComparison.OrdinalIgnoreCase))
+            if (member == "MessageAttributes"
+                && (name.Length > 256 || name.StartsWith("AWS.", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Amazon.", StringComparison.OrdinalIgnoreCase)))
                 throw SqsErrors.InvalidParameterValue($"Message attribute name '{name}' is invalid.");
             var type = value.GetString("DataType");
             if (string.IsNullOrEmpty(type))

@@ -14,6 +14,7 @@ public sealed partial class SqsProvider
         var fifoRequested = attributes.GetValueOrDefault("FifoQueue") == "true";
         QueueAttributes.ValidateName(name, fifoRequested);
         if (!fifoRequested) attributes.Remove("FifoQueue");
+        EnsureDeadLetterTargetExists(attributes);
         var tags = input.GetStringMap("tags");
 
         var now = ctx.Now.ToUnixTimeSeconds();

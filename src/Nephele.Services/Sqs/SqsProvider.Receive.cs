@@ -114,6 +114,7 @@ public sealed partial class SqsProvider
                 _ => Text(message.FirstReceiveMillis),
             };
         }
+        if (message.AwsTraceHeader is { } trace && (all || systemNames.Contains("AWSTraceHeader"))) system["AWSTraceHeader"] = trace;
         if (system.Count > 0) result["Attributes"] = system;
 
         // The digest covers exactly the attributes returned: that is what SDKs recompute and compare.

@@ -53,8 +53,8 @@ public sealed partial class SqsProvider(ServiceEnvironment env) : IAwsProvider
     {
         var host = ctx.Request.Host;
         var colon = host.LastIndexOf(':');
-        var port = colon > 0 && !host.EndsWith(']') ? host[(colon + 1)..] : "4566";
-        return $"http://sqs.{scope.Region}.localhost.localstack.cloud:{port}/{scope.AccountId}/{name}";
+        var port = colon > 0 && !host.EndsWith(']') ? host[colon..] : "";
+        return $"http://sqs.{scope.Region}.localhost.localstack.cloud{port}/{scope.AccountId}/{name}";
     }
 
     /// <summary>
@@ -90,6 +90,16 @@ public sealed partial class SqsProvider(ServiceEnvironment env) : IAwsProvider
         if (parts.Length != 2 || parts[1].Length == 0) throw SqsErrors.QueueDoesNotExist();
         var account = parts[0].Length == 12 && parts[0].All(char.IsAsciiDigit) ? parts[0] : ctx.AccountId;
         return (new Scope(account, region), Uri.UnescapeDataString(parts[1]));
+    }
+
+    /// <summary>AWS refuses a redrive policy whose dead-letter queue does not exist.</summary>
+    private void EnsureDeadLetterTargetExists(Dictionary<string, string> attributes)
+    {
+        if (attributes.GetValueOrDefault("RedrivePolicy") is not { Length: > 0 } policy) return;
+        var arn = QueueAttributes.RedriveTarget(new QueueRecord { Name = "", Attributes = attributes })!.Value.Arn;
+        var parts = arn.Split(':');
+        if (parts.Length != 6 || _queues.Get(new Scope(parts[4], parts[3]), parts[5]) is null)
+            throw SqsErrors.InvalidParameterValue($"Value {policy} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.");
     }
 
     private void SaveQueue(QueueRef queue) => _queues.Put(queue.Scope, queue.Name, queue.Queue, SqsJsonContext.Default.QueueRecord);

@@ -25,6 +25,9 @@ internal sealed class MessageRecord
     public string? Md5OfMessageAttributes { get; init; }
     public List<MessageAttribute> MessageAttributes { get; init; } = [];
     public string? SenderId { get; init; }
+    /// <summary>The X-Ray trace header, the one system attribute a sender may set.</summary>
+    public string? AwsTraceHeader { get; init; }
+    public string? Md5OfMessageSystemAttributes { get; init; }
     public long SentMillis { get; init; }
     /// <summary>The message is delivered only when Nephele's clock reaches this (delay, then visibility timeout).</summary>
     public long VisibleAtMillis { get; set; }

@@ -43,6 +43,17 @@ public sealed class SqsDeadLetterTests(NepheleFixture nephele) : IClassFixture<N
     }
 
     [Fact]
+    public async Task A_redrive_policy_naming_a_missing_queue_is_InvalidParameterValue()
+    {
+        var e = await Assert.ThrowsAsync<AmazonSQSException>(() => _sqs.NewQueue(new()
+        {
+            ["RedrivePolicy"] = "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:no-such-dlq\",\"maxReceiveCount\":3}",
+        }));
+        Assert.Equal("InvalidParameterValue", e.ErrorCode);
+        Assert.Contains("Dead letter target does not exist", e.Message);
+    }
+
+    [Fact]
     public async Task A_redrive_policy_with_a_bad_maxReceiveCount_is_InvalidParameterValue()
     {
         var e = await Assert.ThrowsAsync<AmazonSQSException>(() => _sqs.NewQueue(new()

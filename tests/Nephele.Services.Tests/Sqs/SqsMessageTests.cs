@@ -48,6 +48,20 @@ public sealed class SqsMessageTests(NepheleFixture nephele) : IClassFixture<Neph
     }
 
     [Fact]
+    public async Task A_trace_header_is_digested_on_send_and_returned_on_receive()
+    {
+        var url = await _sqs.NewQueue();
+        var sent = await _sqs.SendMessageAsync(new SendMessageRequest
+        {
+            QueueUrl = url,
+            MessageBody = "traced",
+            MessageSystemAttributes = new() { ["AWSTraceHeader"] = new MessageSystemAttributeValue { DataType = "String", StringValue = "Root=1-5759e988-bd862e3fe1be46a994272793" } },
+        });
+        Assert.Equal(32, sent.MD5OfMessageSystemAttributes.Length);
+        Assert.Equal("Root=1-5759e988-bd862e3fe1be46a994272793", Assert.Single(await _sqs.Receive(url)).Attributes["AWSTraceHeader"]);
+    }
+
+    [Fact]
     public async Task A_message_over_256_KiB_is_rejected()
     {
         var url = await _sqs.NewQueue();
