@@ -53,7 +53,7 @@ public sealed partial class SqsProvider
         return _state.Transaction(() =>
         {
             var claimed = new List<(string, MessageRecord)>();
-            foreach (var row in _messages.List(queue.Scope, MessagePrefix(queue.Name)))
+            foreach (var row in Rows(queue))
             {
                 var message = JsonSerializer.Deserialize(row.Value, SqsJsonContext.Default.MessageRecord)!;
                 if (now - message.SentMillis >= retention)
@@ -74,6 +74,20 @@ public sealed partial class SqsProvider
             }
             return claimed;
         });
+    }
+
+    /// <summary>The queue's message rows oldest first, read a page at a time so a receive stops reading once it has its messages.</summary>
+    private IEnumerable<KeyValuePair<string, byte[]>> Rows(QueueRef queue)
+    {
+        const int PageSize = 64;
+        string? after = null;
+        while (true)
+        {
+            var page = _messages.List(queue.Scope, MessagePrefix(queue.Name), after, PageSize);
+            foreach (var row in page) yield return row;
+            if (page.Count < PageSize) yield break;
+            after = page[^1].Key;
+        }
     }
 
     /// <summary>Moves a message to the dead-letter queue (same id, body and sent time); false when that queue is gone.</summary>

@@ -223,16 +223,17 @@ public sealed class SqsMessageTests(NepheleFixture nephele) : IClassFixture<Neph
     public async Task Concurrent_receivers_get_disjoint_messages()
     {
         var url = await _sqs.NewQueue();
-        for (var i = 0; i < 5; i++)
+        // More than one page of rows, so claims also cross page boundaries.
+        for (var i = 0; i < 10; i++)
             await _sqs.SendMessageBatchAsync(url, Enumerable.Range(0, 10).Select(j => new SendMessageBatchRequestEntry($"m{j}", $"{i}-{j}")).ToList());
         var receivers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {
             var got = new List<string>();
-            for (var round = 0; round < 5; round++) got.AddRange((await _sqs.Receive(url, visibility: 600)).Select(m => m.MessageId));
+            for (var round = 0; round < 15; round++) got.AddRange((await _sqs.Receive(url, visibility: 600)).Select(m => m.MessageId));
             return got;
         }));
         var all = (await Task.WhenAll(receivers)).SelectMany(g => g).ToList();
-        Assert.Equal(50, all.Count);
+        Assert.Equal(100, all.Count);
         Assert.Equal(all.Count, all.Distinct().Count());
     }
 }
