@@ -13,9 +13,9 @@ public sealed partial class SqsProvider
     {
         var queue = ResolveQueue(ctx, input);
         var (key, message) = NewMessage(ctx, queue, input);
-        _messages.Put(queue.Scope, key, message, SqsJsonContext.Default.MessageRecord);
+        var stored = queue.Queue.IsFifo ? _state.Transaction(() => Store(queue, key, message, Millis(ctx))) : Store(queue, key, message, 0);
         _signals.Pulse(queue.SignalKey);
-        return SendResult(message);
+        return SendResult(stored);
     }
 
     private Dictionary<string, object?> SendMessageBatch(RequestContext ctx, Dictionary<string, object?> input)
@@ -28,16 +28,13 @@ public sealed partial class SqsProvider
 
         var successful = new List<object?>();
         var failed = new List<object?>();
-        var accepted = new List<(string Key, MessageRecord Message)>();
+        var accepted = new List<(string Id, string Key, MessageRecord Message)>();
         foreach (var entry in entries)
         {
             try
             {
-                var created = NewMessage(ctx, queue, entry);
-                accepted.Add(created);
-                var result = SendResult(created.Message);
-                result["Id"] = entry.GetString("Id");
-                successful.Add(result);
+                var (key, message) = NewMessage(ctx, queue, entry);
+                accepted.Add((entry.GetString("Id")!, key, message));
             }
             catch (AwsException e)
             {
@@ -45,9 +42,15 @@ public sealed partial class SqsProvider
             }
         }
         // One transaction: the accepted entries become durable together before the answer.
+        var now = Millis(ctx);
         _state.Transaction(() =>
         {
-            foreach (var (key, message) in accepted) _messages.Put(queue.Scope, key, message, SqsJsonContext.Default.MessageRecord);
+            foreach (var (id, key, message) in accepted)
+            {
+                var result = SendResult(Store(queue, key, message, now));
+                result["Id"] = id;
+                successful.Add(result);
+            }
             return 0;
         });
         if (accepted.Count > 0) _signals.Pulse(queue.SignalKey);
@@ -59,6 +62,7 @@ public sealed partial class SqsProvider
         var result = new Dictionary<string, object?> { ["MessageId"] = message.MessageId, ["MD5OfMessageBody"] = message.Md5OfBody };
         if (message.Md5OfMessageAttributes is { } md5) result["MD5OfMessageAttributes"] = md5;
         if (message.Md5OfMessageSystemAttributes is { } systemMd5) result["MD5OfMessageSystemAttributes"] = systemMd5;
+        if (message.SequenceNumber is { } sequence) result["SequenceNumber"] = sequence;
         return result;
     }
 
@@ -87,6 +91,7 @@ public sealed partial class SqsProvider
             throw new AwsException("InvalidMessageContents", $"Invalid binary character '#x{bad:X}' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF");
         var delay = input.GetLong("DelaySeconds") ?? QueueAttributes.Number(queue.Queue, "DelaySeconds");
         if (delay is < 0 or > 900) throw SqsErrors.OutOfRange("DelaySeconds", delay, 0, 900);
+        var (groupId, deduplicationId) = FifoIds(queue, input, body);
 
         var now = Millis(ctx);
         var id = Guid.NewGuid().ToString();
@@ -100,6 +105,8 @@ public sealed partial class SqsProvider
             AwsTraceHeader = system.FirstOrDefault()?.StringValue,
             Md5OfMessageSystemAttributes = SqsMd5.OfAttributes(system),
             SenderId = ctx.Caller.UserId is { Length: > 0 } user ? user : ctx.AccountId,
+            MessageGroupId = groupId,
+            MessageDeduplicationId = deduplicationId,
             SentMillis = now,
             VisibleAtMillis = now + delay * 1000,
         };

@@ -98,6 +98,8 @@ public sealed partial class SqsProvider
     {
         foreach (var row in _messages.List(queue.Scope, MessagePrefix(queue.Name)))
             _messages.Delete(queue.Scope, row.Key);
+        foreach (var row in _deduplication.List(queue.Scope, MessagePrefix(queue.Name)))
+            _deduplication.Delete(queue.Scope, row.Key);
     }
 
     private Dictionary<string, object?> TagQueue(RequestContext ctx, Dictionary<string, object?> input)

@@ -53,6 +53,7 @@ public sealed partial class SqsProvider
         return _state.Transaction(() =>
         {
             var claimed = new List<(string, MessageRecord)>();
+            var lockedGroups = queue.Queue.IsFifo ? new HashSet<string>(StringComparer.Ordinal) : null;
             foreach (var row in Rows(queue))
             {
                 var message = JsonSerializer.Deserialize(row.Value, SqsJsonContext.Default.MessageRecord)!;
@@ -61,7 +62,13 @@ public sealed partial class SqsProvider
                     _messages.Delete(queue.Scope, row.Key);
                     continue;
                 }
-                if (message.VisibleAtMillis > now) continue;
+                // FIFO: a group waits while any earlier message of it is in flight or delayed, which keeps its order.
+                if (message.VisibleAtMillis > now)
+                {
+                    if (lockedGroups is not null && message.MessageGroupId is { } locked) lockedGroups.Add(locked);
+                    continue;
+                }
+                if (lockedGroups is not null && message.MessageGroupId is { } group && lockedGroups.Contains(group)) continue;
                 if (redrive is { } r && message.ReceiveCount >= r.MaxReceiveCount && MoveToDeadLetterQueue(queue, row.Key, message, r.Arn, now))
                     continue;
                 message.ReceiveCount++;
@@ -127,6 +134,12 @@ public sealed partial class SqsProvider
                 "ApproximateReceiveCount" => Text(message.ReceiveCount),
                 _ => Text(message.FirstReceiveMillis),
             };
+        }
+        if (message.SequenceNumber is not null)
+        {
+            if (all || systemNames.Contains("MessageGroupId")) system["MessageGroupId"] = message.MessageGroupId;
+            if (all || systemNames.Contains("MessageDeduplicationId")) system["MessageDeduplicationId"] = message.MessageDeduplicationId;
+            if (all || systemNames.Contains("SequenceNumber")) system["SequenceNumber"] = message.SequenceNumber;
         }
         if (message.AwsTraceHeader is { } trace && (all || systemNames.Contains("AWSTraceHeader"))) system["AWSTraceHeader"] = trace;
         if (system.Count > 0) result["Attributes"] = system;

@@ -14,6 +14,7 @@ public sealed partial class SqsProvider(ServiceEnvironment env) : IAwsProvider
     private readonly IStateStore _state = env.State;
     private readonly IResourceTable _queues = env.State.Table("sqs", "queues");
     private readonly IResourceTable _messages = env.State.Table("sqs", "messages");
+    private readonly IResourceTable _deduplication = env.State.Table("sqs", "deduplication");
     private readonly QueueSignals _signals = new();
 
     public string ServiceName => "sqs";

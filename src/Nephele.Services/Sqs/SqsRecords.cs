@@ -28,6 +28,10 @@ internal sealed class MessageRecord
     /// <summary>The X-Ray trace header, the one system attribute a sender may set.</summary>
     public string? AwsTraceHeader { get; init; }
     public string? Md5OfMessageSystemAttributes { get; init; }
+    public string? MessageGroupId { get; init; }
+    public string? MessageDeduplicationId { get; init; }
+    /// <summary>FIFO only: increasing within the queue, as AWS's SequenceNumber.</summary>
+    public string? SequenceNumber { get; set; }
     public long SentMillis { get; init; }
     /// <summary>The message is delivered only when Nephele's clock reaches this (delay, then visibility timeout).</summary>
     public long VisibleAtMillis { get; set; }
@@ -49,6 +53,15 @@ internal sealed class MessageAttribute
     public bool IsBinary => DataType.StartsWith("Binary", StringComparison.Ordinal);
 }
 
+/// <summary>A FIFO deduplication id seen recently: sends with the same id until the deadline are accepted but dropped.</summary>
+internal sealed class DeduplicationRecord
+{
+    public required string MessageId { get; init; }
+    public string? SequenceNumber { get; init; }
+    public long ExpiresMillis { get; init; }
+}
+
+[JsonSerializable(typeof(DeduplicationRecord))]
 [JsonSerializable(typeof(QueueRecord))]
 [JsonSerializable(typeof(MessageRecord))]
 internal sealed partial class SqsJsonContext : JsonSerializerContext;
