@@ -197,6 +197,15 @@ public sealed class SqsMessageTests(NepheleFixture nephele) : IClassFixture<Neph
     }
 
     [Fact]
+    public async Task Long_poll_on_an_empty_queue_answers_empty_after_the_wait()
+    {
+        var url = await _sqs.NewQueue();
+        var started = DateTime.UtcNow;
+        Assert.Empty(await _sqs.Receive(url, wait: 1));
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(0.9));
+    }
+
+    [Fact]
     public async Task Purge_removes_every_message_and_a_second_purge_within_60_seconds_is_refused()
     {
         var url = await _sqs.NewQueue();

@@ -66,6 +66,21 @@ public sealed partial class SqsQueryProtocolTests(NepheleFixture nephele) : ICla
     }
 
     [Fact]
+    public async Task A_json_client_gets_the_shape_name_and_the_legacy_code_in_x_amzn_query_error()
+    {
+        using var http = nephele.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("{\"QueueName\":\"not-there\"}", Encoding.UTF8) };
+        request.Content.Headers.Remove("Content-Type");
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-amz-json-1.0");
+        request.Headers.TryAddWithoutValidation("Authorization", Auth);
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", "AmazonSQS.GetQueueUrl");
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("AWS.SimpleQueueService.NonExistentQueue;Sender", response.Headers.GetValues("x-amzn-query-error").Single());
+        Assert.Contains("\"QueueDoesNotExist\"", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_name_clash_is_the_legacy_QueueAlreadyExists_code()
     {
         await Post("Action=CreateQueue&QueueName=clash&Attribute.1.Name=DelaySeconds&Attribute.1.Value=1");
