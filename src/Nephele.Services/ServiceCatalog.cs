@@ -4,6 +4,7 @@ using Nephele.Core.Gateway;
 using Nephele.Core.State;
 using Nephele.Core.Time;
 using Nephele.Services.SecretsManager;
+using Nephele.Services.Sqs;
 using Nephele.Services.Ssm;
 using Nephele.Services.Sts;
 
@@ -17,6 +18,7 @@ public static class ServiceCatalog
         new StsProvider(env),
         new SsmProvider(env),
         new SecretsManagerProvider(env),
+        new SqsProvider(env),
     ];
 
     /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>

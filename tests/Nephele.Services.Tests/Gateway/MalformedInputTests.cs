@@ -49,10 +49,10 @@ public sealed class MalformedInputTests(NepheleFixture nephele) : IClassFixture<
     [Fact]
     public async Task An_unimplemented_operation_answers_501_naming_service_and_operation()
     {
-        var (status, body) = await Post("{\"QueueName\":\"q\"}", "application/x-amz-json-1.0",
-            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=00", "AmazonSQS.CreateQueue");
+        var (status, body) = await Post("{\"SourceArn\":\"arn:aws:sqs:us-east-1:000000000000:q\"}", "application/x-amz-json-1.0",
+            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=00", "AmazonSQS.StartMessageMoveTask");
         Assert.Equal(HttpStatusCode.NotImplemented, status);
-        Assert.Contains("CreateQueue", body);
+        Assert.Contains("StartMessageMoveTask", body);
         Assert.Contains("SQS", body);
     }
 

@@ -1,0 +1,109 @@
+using Nephele.Core.Gateway;
+using Nephele.Core.Protocols;
+using Nephele.Core.State;
+
+namespace Nephele.Services.Sqs;
+
+/// <summary>
+/// SQS standard queues: one handler set for both the JSON and the query protocol. Queues and messages live in
+/// the state store (one row per message, keyed by queue and send order); every timer is a stored deadline
+/// compared with Nephele's clock, so clock advances and restarts need no background work.
+/// </summary>
+public sealed partial class SqsProvider(ServiceEnvironment env) : IAwsProvider
+{
+    private readonly IStateStore _state = env.State;
+    private readonly IResourceTable _queues = env.State.Table("sqs", "queues");
+    private readonly IResourceTable _messages = env.State.Table("sqs", "messages");
+    private readonly IResourceTable _deduplication = env.State.Table("sqs", "deduplication");
+    private readonly QueueSignals _signals = new();
+
+    public string ServiceName => "sqs";
+
+    public void Register(OperationRegistry operations) => operations
+        .On("CreateQueue", CreateQueue)
+        .On("GetQueueUrl", GetQueueUrl)
+        .On("ListQueues", ListQueues)
+        .On("DeleteQueue", DeleteQueue)
+        .On("GetQueueAttributes", GetQueueAttributes)
+        .On("SetQueueAttributes", SetQueueAttributes)
+        .On("TagQueue", TagQueue)
+        .On("UntagQueue", UntagQueue)
+        .On("ListQueueTags", ListQueueTags)
+        .On("PurgeQueue", PurgeQueue)
+        .On("ListDeadLetterSourceQueues", ListDeadLetterSourceQueues)
+        .On("SendMessage", SendMessage)
+        .On("SendMessageBatch", SendMessageBatch)
+        .On("ReceiveMessage", ReceiveMessage)
+        .On("DeleteMessage", DeleteMessage)
+        .On("DeleteMessageBatch", DeleteMessageBatch)
+        .On("ChangeMessageVisibility", ChangeMessageVisibility)
+        .On("ChangeMessageVisibilityBatch", ChangeMessageVisibilityBatch);
+
+    /// <summary>A queue found from a request: where it lives and its stored record.</summary>
+    private readonly record struct QueueRef(Scope Scope, QueueRecord Queue)
+    {
+        public string Name => Queue.Name;
+        public string SignalKey => $"{Scope}/{Queue.Name}";
+        public string Arn => SqsProvider.Arn(Scope, Queue.Name);
+    }
+
+    internal static string Arn(Scope scope, string name) => $"arn:aws:sqs:{scope.Region}:{scope.AccountId}:{name}";
+
+    /// <summary>AWS's URL shape, on the port the client reached us at, so the URL works when handed back.</summary>
+    private static string QueueUrl(RequestContext ctx, Scope scope, string name)
+    {
+        var host = ctx.Request.Host;
+        var colon = host.LastIndexOf(':');
+        var port = colon > 0 && !host.EndsWith(']') ? host[colon..] : "";
+        return $"http://sqs.{scope.Region}.localhost.localstack.cloud{port}/{scope.AccountId}/{name}";
+    }
+
+    /// <summary>
+    /// The queue a request names: its QueueUrl member (AWS-style host or path-style), or for old query clients the
+    /// request path itself. The URL's account wins over the caller's, which is how cross-account access works.
+    /// </summary>
+    private QueueRef ResolveQueue(RequestContext ctx, Dictionary<string, object?> input)
+    {
+        var url = input.GetString("QueueUrl");
+        if (string.IsNullOrEmpty(url))
+        {
+            if (ctx.Request.Path.Count(c => c == '/') != 2) throw SqsErrors.MissingParameter("QueueUrl");
+            url = ctx.Request.Path;
+        }
+        var (scope, name) = ParseQueueUrl(ctx, url);
+        var queue = _queues.Get(scope, name, SqsJsonContext.Default.QueueRecord) ?? throw SqsErrors.QueueDoesNotExist();
+        return new QueueRef(scope, queue);
+    }
+
+    private static (Scope Scope, string Name) ParseQueueUrl(RequestContext ctx, string url)
+    {
+        var region = ctx.Region;
+        var path = url;
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            path = uri.AbsolutePath;
+            // sqs.<region>.localhost.localstack.cloud and <region>.queue.amazonaws.com name their region.
+            var labels = uri.Host.Split('.');
+            if (labels.Length > 2 && labels[0] == "sqs") region = labels[1];
+            else if (labels.Length > 2 && labels[1] == "queue") region = labels[0];
+        }
+        var parts = path.Trim('/').Split('/');
+        if (parts.Length != 2 || parts[1].Length == 0) throw SqsErrors.QueueDoesNotExist();
+        var account = parts[0].Length == 12 && parts[0].All(char.IsAsciiDigit) ? parts[0] : ctx.AccountId;
+        return (new Scope(account, region), Uri.UnescapeDataString(parts[1]));
+    }
+
+    /// <summary>AWS refuses a redrive policy whose dead-letter queue does not exist.</summary>
+    private void EnsureDeadLetterTargetExists(Dictionary<string, string> attributes)
+    {
+        if (attributes.GetValueOrDefault("RedrivePolicy") is not { Length: > 0 } policy) return;
+        var arn = QueueAttributes.RedriveTarget(new QueueRecord { Name = "", Attributes = attributes })!.Value.Arn;
+        var parts = arn.Split(':');
+        if (parts.Length != 6 || _queues.Get(new Scope(parts[4], parts[3]), parts[5]) is null)
+            throw SqsErrors.InvalidParameterValue($"Value {policy} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.");
+    }
+
+    private void SaveQueue(QueueRef queue) => _queues.Put(queue.Scope, queue.Name, queue.Queue, SqsJsonContext.Default.QueueRecord);
+
+    private static long Millis(RequestContext ctx) => ctx.Now.ToUnixTimeMilliseconds();
+}
