@@ -4,17 +4,11 @@ namespace Nephele.Services.Tests.SecretsManager;
 
 public sealed class SecretsManagerDurabilityTests : IDisposable
 {
-    private readonly string _dataDir = Directory.CreateTempSubdirectory("nephele-secrets-").FullName;
+    private readonly RestartableNephele _nephele = new();
 
-    public void Dispose() => Directory.Delete(_dataDir, recursive: true);
+    public void Dispose() => _nephele.Dispose();
 
-    private async Task<NepheleServer> Start()
-    {
-        var server = NepheleServer.Create(new NepheleOptions { Port = 0, DataDir = _dataDir, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning },
-            ServiceCatalog.Create);
-        await server.StartAsync();
-        return server;
-    }
+    private Task<NepheleServer> Start() => _nephele.StartAsync();
 
     private static SecretsManagerClient Client(NepheleServer server) => new(new HttpClient { BaseAddress = server.Endpoint });
 

@@ -7,17 +7,11 @@ namespace Nephele.Services.Tests.Sts;
 
 public sealed class StsDurabilityTests : IDisposable
 {
-    private readonly string _dataDir = Directory.CreateTempSubdirectory("nephele-sts-").FullName;
+    private readonly RestartableNephele _nephele = new();
 
-    public void Dispose() => Directory.Delete(_dataDir, recursive: true);
+    public void Dispose() => _nephele.Dispose();
 
-    private async Task<NepheleServer> Start()
-    {
-        var server = NepheleServer.Create(new NepheleOptions { Port = 0, DataDir = _dataDir, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning },
-            ServiceCatalog.Create);
-        await server.StartAsync();
-        return server;
-    }
+    private Task<NepheleServer> Start() => _nephele.StartAsync();
 
     private static AmazonSecurityTokenServiceClient Client(NepheleServer server, AWSCredentials credentials) =>
         new(credentials, new AmazonSecurityTokenServiceConfig { ServiceURL = server.Endpoint.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
