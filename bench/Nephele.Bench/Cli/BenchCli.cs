@@ -21,7 +21,8 @@ internal static class BenchCli
                    --repo DIR  --no-build  --timeout SECONDS  --idle SECONDS (2)
           micro    BenchmarkDotNet: routing + JSON parsing of an SQS SendMessage, in process
                    any BenchmarkDotNet arguments, e.g. --job short
-          load     N workers sending STS GetCallerIdentity through the AWS SDK for D seconds
+          load     N workers sending STS GetCallerIdentity (or SQS batches) through the AWS SDK for D seconds
+                   --workload sts|sqs-send|sqs-receive (sts)
                    --workers N (8)  --duration SECONDS (10, at most 60)  --targets aot,dll,moto
                    --rounds N (5)  --warmup SECONDS (2)  --aot PATH  --moto PATH  --repo DIR
                    --no-build  --quiet

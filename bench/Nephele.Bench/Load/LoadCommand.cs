@@ -6,7 +6,7 @@ using Nephele.Bench.Targets;
 namespace Nephele.Bench.Load;
 
 /// <summary>
-/// `load`: closed-loop STS GetCallerIdentity against each target, compared with moto_server. All
+/// `load`: closed-loop STS GetCallerIdentity (or an SQS workload, `--workload`) against each target, compared with moto_server. All
 /// targets are started and warmed up first, then measured in interleaved rounds, one target at a time:
 /// the bench's own client keeps getting faster as its JIT settles, and neighbours on a shared machine
 /// come and go, so measuring targets back to back would favour whichever ran last.
@@ -19,6 +19,8 @@ internal static class LoadCommand
 
     public static async Task<int> RunAsync(BenchArgs args, CancellationToken ct)
     {
+        var workload = args.GetList("--workload", [Workloads.Sts], Workloads.All) is [var single] ? single
+            : throw new BenchException($"--workload takes one of {string.Join(", ", Workloads.All)}.");
         var workers = args.GetInt("--workers", 8, 1, 256);
         var seconds = args.GetInt("--duration", 10, 1, MaxDurationSeconds);
         var warmup = TimeSpan.FromSeconds(args.GetInt("--warmup", 2, 0, 30));
@@ -33,7 +35,7 @@ internal static class LoadCommand
             if (args.Get("--endpoint") is { } endpoint)
             {
                 var url = LoopbackOnly(endpoint);
-                subjects.Add(new LoadSubject(url.ToString(), url));
+                subjects.Add(new LoadSubject(url.ToString(), url, workload));
             }
             else
             {
@@ -45,7 +47,7 @@ internal static class LoadCommand
                     var server = ServerProcess.Start(target, FreePort.Next());
                     servers.Add(server);
                     await server.WaitUntilReadyAsync(probe, target.ReadyTimeout, ct);
-                    subjects.Add(new LoadSubject(target.Label, server.BaseUrl));
+                    subjects.Add(new LoadSubject(target.Label, server.BaseUrl, workload));
                 }
             }
 
@@ -53,7 +55,10 @@ internal static class LoadCommand
             var live = subjects.Where(s => s.Skipped is null).ToList();
             if (warmup > TimeSpan.Zero)
                 foreach (var subject in live)
-                    await runner.RunAsync(subject.Client.SendAsync, warmup, ct);
+                {
+                    await subject.Client.PrepareAsync(warmup, ct);
+                    subject.Client.Observe(await runner.RunAsync(subject.Client.SendAsync, warmup, ct));
+                }
 
             for (var round = 0; round < rounds; round++)
                 for (var i = 0; i < live.Count; i++)
@@ -62,9 +67,12 @@ internal static class LoadCommand
                     if (subject.Skipped is not null) continue;
                     try
                     {
+                        await subject.Client.PrepareAsync(window, ct);
                         var result = await runner.RunAsync(subject.Client.SendAsync, window, ct);
                         subject.Add(result);
-                        Console.WriteLine($"round {round + 1}/{rounds}  {subject.Label,-22} {result.RequestsPerSecond,7:0} req/s  p99 {result.Percentile(99),6:0.00} ms" +
+                        subject.Client.Observe(result);
+                        Console.WriteLine($"round {round + 1}/{rounds}  {subject.Label,-22} {result.RequestsPerSecond,7:0} req/s" +
+                            (workload == Workloads.Sts ? "" : $" {result.MessagesPerSecond,7:0} msg/s") + $"  p99 {result.Percentile(99),6:0.00} ms" +
                             (result.FirstError is null ? "" : $"  {result.Failed} failed, first: {result.FirstError}"));
                     }
                     catch (BenchException e)
@@ -74,9 +82,9 @@ internal static class LoadCommand
                 }
 
             Console.WriteLine();
-            Console.WriteLine($"load: STS GetCallerIdentity via AWS SDK for .NET, {workers} workers, {seconds} s per target in {rounds} rounds after " +
+            Console.WriteLine($"load: {Workloads.Describe(workload)} via AWS SDK for .NET, {workers} workers, {seconds} s per target in {rounds} rounds after " +
                 $"{warmup.TotalSeconds:0} s warm-up, {Environment.ProcessorCount} cores shared by client and servers, {MachineLoad.Describe()}, {DateTime.Now:yyyy-MM-dd HH:mm}");
-            Console.WriteLine(Summarize(subjects));
+            Console.WriteLine(Summarize(subjects, workload != Workloads.Sts));
             foreach (var subject in subjects.Where(s => s.Skipped is not null))
                 Console.WriteLine($"{subject.Label}: not measured: {subject.Skipped}");
             return subjects.Any(s => s.Result is not null) ? 0 : BenchCli.Failed;
@@ -92,28 +100,36 @@ internal static class LoadCommand
     {
         try
         {
-            await subject.Client.CallOnceAsync(ct);
+            await subject.Client.CheckAsync(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            subject.Skipped = $"GetCallerIdentity against {subject.Endpoint} fails: {ErrorText.Describe(e)}";
+            subject.Skipped = $"the first call against {subject.Endpoint} fails: {ErrorText.Describe(e)}";
         }
     }
 
-    private static TextTable Summarize(List<LoadSubject> subjects)
+    private static TextTable Summarize(List<LoadSubject> subjects, bool messages)
     {
         var moto = subjects.FirstOrDefault(s => s.Label == "moto_server")?.Result;
-        var table = new TextTable("target", "requests", "errors", "req/s", "p50 ms", "p99 ms", "max ms", "req/s vs moto", "p99 vs moto");
+        var table = messages
+            ? new TextTable("target", "requests", "messages", "errors", "req/s", "msg/s", "p50 ms", "p99 ms", "max ms", "msg/s vs moto", "p99 vs moto")
+            : new TextTable("target", "requests", "errors", "req/s", "p50 ms", "p99 ms", "max ms", "req/s vs moto", "p99 vs moto");
         foreach (var subject in subjects)
         {
             if (subject.Result is not { } r)
             {
-                table.Add(subject.Label, "-", "-", "not run", "-", "-", "-", "-", "-");
+                table.Add(messages
+                    ? [subject.Label, "-", "-", "-", "not run", "-", "-", "-", "-", "-", "-"]
+                    : [subject.Label, "-", "-", "not run", "-", "-", "-", "-", "-"]);
                 continue;
             }
-            table.Add(subject.Label, $"{r.Succeeded}", $"{r.Failed}", $"{r.RequestsPerSecond:0}", $"{r.Percentile(50):0.00}", $"{r.Percentile(99):0.00}",
-                $"{r.SortedLatenciesMs.LastOrDefault():0.0}",
-                TextTable.Ratio(r.RequestsPerSecond, moto?.RequestsPerSecond), TextTable.Ratio(r.Percentile(99), moto?.Percentile(99)));
+            string[] latency = [$"{r.Percentile(50):0.00}", $"{r.Percentile(99):0.00}", $"{r.SortedLatenciesMs.LastOrDefault():0.0}"];
+            var p99Ratio = TextTable.Ratio(r.Percentile(99), moto?.Percentile(99));
+            table.Add(messages
+                ? [subject.Label, $"{r.Succeeded}", $"{r.Messages}", $"{r.Failed}", $"{r.RequestsPerSecond:0}", $"{r.MessagesPerSecond:0}", .. latency,
+                    TextTable.Ratio(r.MessagesPerSecond, moto?.MessagesPerSecond), p99Ratio]
+                : [subject.Label, $"{r.Succeeded}", $"{r.Failed}", $"{r.RequestsPerSecond:0}", .. latency,
+                    TextTable.Ratio(r.RequestsPerSecond, moto?.RequestsPerSecond), p99Ratio]);
         }
         return table;
     }

@@ -12,11 +12,11 @@ internal sealed class LoadRunner(int workers, long maxRequests)
     // In-flight requests are cancelled when the window closes; one that ignores that for this long means a hung server.
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(15);
 
-    public async Task<LoadResult> RunAsync(Func<CancellationToken, Task> send, TimeSpan duration, CancellationToken ct)
+    public async Task<LoadResult> RunAsync(Func<CancellationToken, Task<int>> send, TimeSpan duration, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(duration);
-        long budget = maxRequests, failed = 0;
+        long budget = maxRequests, failed = 0, messages = 0;
         string? firstError = null;
         var latencies = new List<double>[workers];
 
@@ -28,9 +28,13 @@ internal sealed class LoadRunner(int workers, long maxRequests)
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    await send(stop.Token);
+                    var moved = await send(stop.Token);
                     // A request answered after the window closed is outside what is measured.
-                    if (!stop.IsCancellationRequested) mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    if (!stop.IsCancellationRequested)
+                    {
+                        mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                        Interlocked.Add(ref messages, moved);
+                    }
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
@@ -58,6 +62,6 @@ internal sealed class LoadRunner(int workers, long maxRequests)
 
         var sorted = latencies.SelectMany(l => l).ToArray();
         Array.Sort(sorted);
-        return new LoadResult(sorted.Length, failed, elapsed, sorted, firstError);
+        return new LoadResult(sorted.Length, messages, failed, elapsed, sorted, firstError);
     }
 }

@@ -1,13 +1,13 @@
 namespace Nephele.Bench.Load;
 
 /// <summary>One server under load: its name in the results, its client, and why it was left out, if it was.</summary>
-internal sealed class LoadSubject(string label, Uri endpoint) : IDisposable
+internal sealed class LoadSubject(string label, Uri endpoint, string workload) : IDisposable
 {
     private readonly List<LoadResult> _rounds = [];
 
     public string Label { get; } = label;
     public Uri Endpoint { get; } = endpoint;
-    public StsCaller Client { get; } = new(endpoint);
+    public ILoadWorkload Client { get; } = Workloads.Create(workload, endpoint);
     public string? Skipped { get; set; }
     public LoadResult? Result => _rounds.Count == 0 || Skipped is not null ? null : LoadResult.Combine(_rounds);
 

@@ -8,7 +8,7 @@ namespace Nephele.Bench.Load;
 /// The official AWS SDK for .NET STS client pointed at one endpoint: the same signing, HTTP stack and
 /// response parsing for every target, so the comparison is fair.
 /// </summary>
-internal sealed class StsCaller : IDisposable
+internal sealed class StsCaller : ILoadWorkload
 {
     private static readonly GetCallerIdentityRequest Request = new();
     private readonly AmazonSecurityTokenServiceClient _client;
@@ -26,9 +26,17 @@ internal sealed class StsCaller : IDisposable
         _client = new AmazonSecurityTokenServiceClient(new BasicAWSCredentials("test", "test"), config);
     }
 
-    public async Task<string> CallOnceAsync(CancellationToken ct) => (await _client.GetCallerIdentityAsync(Request, ct)).Account;
+    public Task CheckAsync(CancellationToken ct) => _client.GetCallerIdentityAsync(Request, ct);
 
-    public Task SendAsync(CancellationToken ct) => _client.GetCallerIdentityAsync(Request, ct);
+    public Task PrepareAsync(TimeSpan window, CancellationToken ct) => Task.CompletedTask;
+
+    public void Observe(LoadResult result) { }
+
+    public async Task<int> SendAsync(CancellationToken ct)
+    {
+        await _client.GetCallerIdentityAsync(Request, ct);
+        return 1;
+    }
 
     public void Dispose() => _client.Dispose();
 }
