@@ -29,7 +29,7 @@ public sealed class CborProtocolTests
     public async Task Each_request_is_routed_and_parsed_into_the_params_the_client_sent(string caseId)
     {
         var c = ProtocolTestData.LoadInput(caseId);
-        SkipIfListed(caseId);
+        ProtocolTestData.SkipIfListed(Skipped, caseId);
 
         var operation = _protocol.ResolveOperation(c.Model, c.Request);
         Assert.Same(c.Operation, operation);
@@ -42,7 +42,7 @@ public sealed class CborProtocolTests
     public void Each_result_is_serialized_into_the_response_the_client_expects(string caseId)
     {
         var c = ProtocolTestData.LoadOutput(caseId);
-        SkipIfListed(caseId);
+        ProtocolTestData.SkipIfListed(Skipped, caseId);
 
         var response = c.Error is null
             ? _protocol.Serialize(c.Model, c.Operation, c.Result!, "request-1")
@@ -54,9 +54,4 @@ public sealed class CborProtocolTests
         CborBodyAssert.Equal(Convert.FromBase64String(c.Body), response.Body ?? [], c.Id);
     }
 
-    private static void SkipIfListed(string caseId)
-    {
-        var id = caseId[(caseId.LastIndexOf('|') + 1)..];
-        Skip.If(Skipped.TryGetValue(id, out var reason), reason);
-    }
 }

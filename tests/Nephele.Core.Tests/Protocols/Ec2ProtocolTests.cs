@@ -21,7 +21,7 @@ public sealed class Ec2ProtocolTests
     [MemberData(nameof(InputCases))]
     public async Task Reads_the_params_an_ec2_client_sent(string caseId)
     {
-        XmlProtocolCases.SkipIfListed(Skipped, caseId);
+        ProtocolTestData.SkipIfListed(Skipped, caseId);
         await XmlProtocolCases.AssertInputAsync(Protocol, caseId);
     }
 
@@ -29,7 +29,7 @@ public sealed class Ec2ProtocolTests
     [MemberData(nameof(OutputCases))]
     public void Renders_the_response_an_ec2_client_expects(string caseId)
     {
-        XmlProtocolCases.SkipIfListed(Skipped, caseId);
+        ProtocolTestData.SkipIfListed(Skipped, caseId);
         XmlProtocolCases.AssertOutput(Protocol, caseId, suiteNamespace: true);
     }
 

@@ -23,7 +23,7 @@ public sealed class JsonProtocolTests
     [MemberData(nameof(InputCases))]
     public async Task Parses_the_request_a_client_sent(string caseId)
     {
-        SkipIfNotForServers(caseId);
+        ProtocolTestData.SkipIfListed(NotForServers, caseId);
         var c = ProtocolTestData.LoadInput(caseId);
         Assert.Same(c.Operation, Protocol.ResolveOperation(c.Model, c.Request));
         c.AssertParsed(await Protocol.ParseAsync(c.Model, c.Operation, c.Request));
@@ -33,7 +33,7 @@ public sealed class JsonProtocolTests
     [MemberData(nameof(OutputCases))]
     public void Renders_a_response_the_client_reads_back(string caseId)
     {
-        SkipIfNotForServers(caseId);
+        ProtocolTestData.SkipIfListed(NotForServers, caseId);
         var c = ProtocolTestData.LoadOutput(caseId);
         var requestId = c.Headers.GetValueOrDefault("X-Amzn-Requestid") ?? "test-request";
         var response = c.Error is null
@@ -183,9 +183,4 @@ public sealed class JsonProtocolTests
         return ServiceModel.Load(root.GetProperty("metadata").Clone(), root.GetProperty("shapes").Clone(), [root.GetProperty("operation").Clone()]);
     }
 
-    private static void SkipIfNotForServers(string caseId)
-    {
-        var id = caseId.Split('|')[^1];
-        Skip.If(NotForServers.TryGetValue(id, out var reason), reason);
-    }
 }

@@ -27,6 +27,13 @@ public static class ProtocolTestData
         return null;
     }
 
+    /// <summary>Skips a case listed in <paramref name="skipped"/> (case id -> why a server cannot meet it), saying why.</summary>
+    public static void SkipIfListed(IReadOnlyDictionary<string, string> skipped, string caseId)
+    {
+        var id = caseId.Split('|')[^1];
+        Skip.If(skipped.TryGetValue(id, out var reason), reason);
+    }
+
     public const string MissingMessage = "../shared/protocol-tests is absent (set NEPHELE_PROTOCOL_TESTS to point at it)";
 
     private static readonly Dictionary<string, JsonElement> Files = [];

@@ -22,7 +22,7 @@ public sealed class QueryProtocolTests
     [MemberData(nameof(InputCases))]
     public async Task Reads_the_params_a_query_client_sent(string caseId)
     {
-        XmlProtocolCases.SkipIfListed(Skipped, caseId);
+        ProtocolTestData.SkipIfListed(Skipped, caseId);
         await XmlProtocolCases.AssertInputAsync(Protocol, caseId);
     }
 
@@ -30,7 +30,7 @@ public sealed class QueryProtocolTests
     [MemberData(nameof(OutputCases))]
     public void Renders_the_response_a_query_client_expects(string caseId)
     {
-        XmlProtocolCases.SkipIfListed(Skipped, caseId);
+        ProtocolTestData.SkipIfListed(Skipped, caseId);
         XmlProtocolCases.AssertOutput(Protocol, caseId, suiteNamespace: true);
     }
 

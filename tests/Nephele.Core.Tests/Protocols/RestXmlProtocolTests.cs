@@ -23,7 +23,7 @@ public sealed class RestXmlProtocolTests
     [MemberData(nameof(InputCases))]
     public async Task Reads_the_params_a_rest_xml_client_sent(string caseId)
     {
-        XmlProtocolCases.SkipIfListed(Skipped, caseId);
+        ProtocolTestData.SkipIfListed(Skipped, caseId);
         await XmlProtocolCases.AssertInputAsync(Protocol, caseId);
     }
 
@@ -31,7 +31,7 @@ public sealed class RestXmlProtocolTests
     [MemberData(nameof(OutputCases))]
     public void Renders_the_response_a_rest_xml_client_expects(string caseId)
     {
-        XmlProtocolCases.SkipIfListed(Skipped, caseId);
+        ProtocolTestData.SkipIfListed(Skipped, caseId);
         XmlProtocolCases.AssertOutput(Protocol, caseId, suiteNamespace: false);
     }
 

@@ -19,13 +19,6 @@ public static class XmlProtocolCases
 
     public static XElement Xml(AwsResponse response) => XElement.Parse(Encoding.UTF8.GetString(response.Body!));
 
-    /// <summary>Skips a case listed in <paramref name="skipped"/> (id -> reason) with its reason.</summary>
-    public static void SkipIfListed(IReadOnlyDictionary<string, string> skipped, string caseId)
-    {
-        var id = caseId.Split('|')[^1];
-        Skip.If(skipped.TryGetValue(id, out var reason), reason);
-    }
-
     public static async Task AssertInputAsync(IWireProtocol protocol, string caseId)
     {
         var c = ProtocolTestData.LoadInput(caseId);
