@@ -53,5 +53,4 @@ public sealed class CborProtocolTests
             Assert.True(response.Headers.Get(name) == value, $"{c.Id}: header {name} should be '{value}', was '{response.Headers.Get(name)}'");
         CborBodyAssert.Equal(Convert.FromBase64String(c.Body), response.Body ?? [], c.Id);
     }
-
 }

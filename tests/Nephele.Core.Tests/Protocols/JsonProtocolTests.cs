@@ -182,5 +182,4 @@ public sealed class JsonProtocolTests
         var root = doc.RootElement;
         return ServiceModel.Load(root.GetProperty("metadata").Clone(), root.GetProperty("shapes").Clone(), [root.GetProperty("operation").Clone()]);
     }
-
 }

@@ -136,5 +136,4 @@ public sealed class RestJsonProtocolTests
         var root = doc.RootElement;
         return ServiceModel.Load(root.GetProperty("metadata").Clone(), root.GetProperty("shapes").Clone(), [root.GetProperty("operation").Clone()]);
     }
-
 }
