@@ -3,6 +3,7 @@ using Nephele.Core.Auth;
 using Nephele.Core.Gateway;
 using Nephele.Core.State;
 using Nephele.Core.Time;
+using Nephele.Services.Kms;
 using Nephele.Services.SecretsManager;
 using Nephele.Services.Sqs;
 using Nephele.Services.Ssm;
@@ -19,6 +20,7 @@ public static class ServiceCatalog
         new SsmProvider(env),
         new SecretsManagerProvider(env),
         new SqsProvider(env),
+        new KmsProvider(env),
     ];
 
     /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>
