@@ -1,6 +1,6 @@
-using System.Text;
 using Nephele.Core.Gateway;
 using Nephele.Core.Protocols;
+using Nephele.Core.State;
 
 namespace Nephele.Services.SecretsManager;
 
@@ -23,18 +23,7 @@ public sealed partial class SecretsManagerProvider
         var includeDeleted = input.GetBool("IncludePlannedDeletion") ?? false;
         var filters = (input.GetList("Filters")?.OfType<Dictionary<string, object?>>() ?? [])
             .Select(f => (Key: f.GetString("Key") ?? "", Values: f.GetStrings("Values"))).ToList();
-        string? after = null;
-        if (input.GetString("NextToken") is { } token)
-        {
-            try
-            {
-                after = Encoding.UTF8.GetString(Convert.FromBase64String(token));
-            }
-            catch (FormatException)
-            {
-                throw new AwsException("InvalidNextTokenException", "The NextToken value is invalid.");
-            }
-        }
+        var after = PageToken.Resume(input.GetString("NextToken"), () => new AwsException("InvalidNextTokenException", "The NextToken value is invalid."));
         var matching = _store.All(ctx.Scope)
             .Where(r => includeDeleted || r.DeletedDate is null)
             .Where(r => filters.All(f => Matches(r, f.Key, f.Values)))
@@ -44,7 +33,7 @@ public sealed partial class SecretsManagerProvider
         if (matching.Count > limit)
         {
             matching.RemoveAt(limit);
-            next = Convert.ToBase64String(Encoding.UTF8.GetBytes(matching[^1].Name));
+            next = PageToken.After(matching[^1].Name);
         }
         return new() { ["SecretList"] = matching.Select(r => (object?)Entry(r)).ToList(), ["NextToken"] = next };
     }

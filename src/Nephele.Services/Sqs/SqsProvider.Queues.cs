@@ -1,4 +1,3 @@
-using System.Text;
 using Nephele.Core.Gateway;
 using Nephele.Core.Protocols;
 using Nephele.Core.State;
@@ -46,12 +45,7 @@ public sealed partial class SqsProvider
         var prefix = input.GetString("QueueNamePrefix") ?? "";
         var max = input.GetInt("MaxResults");
         if (max is < 1 or > 1000) throw SqsErrors.OutOfRange("MaxResults", max.Value, 1, 1000);
-        string? after = null;
-        if (input.GetString("NextToken") is { Length: > 0 } token)
-        {
-            try { after = Encoding.UTF8.GetString(Convert.FromBase64String(token)); }
-            catch (FormatException) { throw SqsErrors.InvalidParameterValue("Invalid NextToken value."); }
-        }
+        var after = PageToken.Resume(input.GetString("NextToken"), () => SqsErrors.InvalidParameterValue("Invalid NextToken value."));
         var limit = max ?? 1000;
         // One row more than asked for tells whether there is a next page.
         var rows = _queues.List(ctx.Scope, prefix, after, limit + 1);
@@ -59,7 +53,7 @@ public sealed partial class SqsProvider
         var output = new Dictionary<string, object?> { ["QueueUrls"] = page };
         // AWS pages only when MaxResults is given.
         if (max is not null && rows.Count > limit)
-            output["NextToken"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(rows[limit - 1].Key));
+            output["NextToken"] = PageToken.After(rows[limit - 1].Key);
         return output;
     }
 

@@ -1,5 +1,6 @@
 using Nephele.Core.Gateway;
 using Nephele.Core.Protocols;
+using Nephele.Core.State;
 
 namespace Nephele.Services.Ssm;
 
@@ -96,22 +97,10 @@ public sealed partial class SsmProvider
     // The token is the last name of the previous page: rows come in name order, so the next page starts after it.
     private static (List<ParameterRecord> Page, string? Next) Page(IEnumerable<ParameterRecord> matching, string? token, int limit)
     {
-        var after = token is null ? null : System.Text.Encoding.UTF8.GetString(DecodeToken(token));
+        var after = PageToken.Resume(token, () => AwsException.Validation("The specified token is not valid."));
         var page = matching.Where(p => after is null || string.CompareOrdinal(p.Name, after) > 0).Take(limit + 1).ToList();
         if (page.Count <= limit) return (page, null);
         page.RemoveAt(limit);
-        return (page, Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(page[^1].Name)));
-    }
-
-    private static byte[] DecodeToken(string token)
-    {
-        try
-        {
-            return Convert.FromBase64String(token);
-        }
-        catch (FormatException)
-        {
-            throw AwsException.Validation("The specified token is not valid.");
-        }
+        return (page, PageToken.After(page[^1].Name));
     }
 }
