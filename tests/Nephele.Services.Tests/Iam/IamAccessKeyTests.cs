@@ -96,3 +96,39 @@ public sealed class IamAccessKeyTests(NepheleFixture nephele) : IClassFixture<Ne
         Assert.Equal("NoSuchEntity", (await Iam("222222222222").Fail("GetUser", ("UserName", "private"))).Code);
     }
 }
+
+/// <summary>With --enforce-signatures, an IAM access key signs with its own secret until it is deleted.</summary>
+public sealed class IamAccessKeySignatureTests : IAsyncLifetime
+{
+    private Nephele.Core.Gateway.NepheleServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = Nephele.Core.Gateway.NepheleServer.Create(new Nephele.Core.Gateway.NepheleOptions
+        {
+            Port = 0,
+            Ephemeral = true,
+            EnforceSignatures = true,
+            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+        }, ServiceCatalog.Create);
+        await _server.StartAsync();
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private IamClient Iam(string key = "test", string secret = "test") => new(new HttpClient { BaseAddress = _server.Endpoint }, key, secret);
+
+    [Fact]
+    public async Task A_users_key_verifies_with_its_secret_and_is_rejected_once_deleted()
+    {
+        await Iam().Call("CreateUser", ("UserName", "signer"));
+        var key = (await Iam().Call("CreateAccessKey", ("UserName", "signer"))).Element(IamClient.Ns + "AccessKey")!;
+        var (id, secret) = (key.Text("AccessKeyId"), key.Text("SecretAccessKey"));
+
+        Assert.Equal("signer", (await Iam(id, secret).Call("GetUser")).Text("User", "UserName"));
+        Assert.Equal("SignatureDoesNotMatch", (await Iam(id, "wrong-secret").Fail("GetUser")).Code);
+
+        await Iam().Call("DeleteAccessKey", ("UserName", "signer"), ("AccessKeyId", id));
+        Assert.Equal("InvalidClientTokenId", (await Iam(id, secret).Fail("GetUser")).Code);
+    }
+}

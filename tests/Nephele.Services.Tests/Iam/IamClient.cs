@@ -1,11 +1,16 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Xml.Linq;
+using Nephele.Core.Auth;
 
 namespace Nephele.Services.Tests.Iam;
 
-/// <summary>Raw IAM query-protocol requests (AWSSDK.IdentityManagement is not on the package mirror): form posts in, XML out.</summary>
-public sealed class IamClient(HttpClient http, string accessKey = "test")
+/// <summary>
+/// Raw IAM query-protocol requests (AWSSDK.IdentityManagement is not on the package mirror): form posts in, XML out,
+/// signed with SigV4 so they also verify on a Nephele that enforces signatures.
+/// </summary>
+public sealed class IamClient(HttpClient http, string accessKey = "test", string secretKey = "test")
 {
     public static readonly XNamespace Ns = "https://iam.amazonaws.com/doc/2010-05-08/";
 
@@ -35,10 +40,24 @@ public sealed class IamClient(HttpClient http, string accessKey = "test")
         {
             Content = new StringContent(form.ToString(), Encoding.UTF8, "application/x-www-form-urlencoded"),
         };
-        request.Headers.TryAddWithoutValidation("Authorization",
-            $"AWS4-HMAC-SHA256 Credential={accessKey}/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00");
+        Sign(request, form.ToString());
         using var response = await http.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private void Sign(HttpRequestMessage request, string body)
+    {
+        var now = DateTime.UtcNow;
+        var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var date = amzDate[..8];
+        var host = http.BaseAddress!.Authority;
+        request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
+        var canonical = $"POST\n/\n\nhost:{host}\nx-amz-date:{amzDate}\n\nhost;x-amz-date\n{SigV4Canonical.Sha256Hex(body)}";
+        var scope = $"{date}/us-east-1/iam/aws4_request";
+        var toSign = SigV4Canonical.StringToSign(amzDate, scope, canonical);
+        var signature = Convert.ToHexStringLower(SigV4Canonical.Sign(SigV4Canonical.SigningKey(secretKey, date, "us-east-1", "iam"), toSign));
+        request.Headers.TryAddWithoutValidation("Authorization",
+            $"AWS4-HMAC-SHA256 Credential={accessKey}/{scope}, SignedHeaders=host;x-amz-date, Signature={signature}");
     }
 }
 
