@@ -65,7 +65,7 @@ public sealed partial class IamProvider
         if (scope is "All" or "AWS") policies = policies.Concat(AwsManagedPolicies.ByArn.Values);
         if (scope is "All" or "Local") policies = policies.Concat(_store.Policies.All(Scope(ctx)));
         policies = UnderPath(policies, p => p.Path, input);
-        if (input.GetBool("OnlyAttached") == true) policies = policies.Where(p => counts.GetValueOrDefault(p.Arn) is (> 0, _) or (_, > 0));
+        if (input.GetBool("OnlyAttached") == true) policies = policies.Where(p => InUse(counts.GetValueOrDefault(p.Arn)));
         policies = input.GetString("PolicyUsageFilter") switch
         {
             "PermissionsPolicy" => policies.Where(p => counts.GetValueOrDefault(p.Arn).Attachments > 0),
@@ -79,7 +79,7 @@ public sealed partial class IamProvider
     private Dictionary<string, object?> DeletePolicy(RequestContext ctx, Dictionary<string, object?> input) => _store.Transaction(() =>
     {
         var policy = CustomerPolicy(ctx, Required(input, "PolicyArn"), "DeletePolicy");
-        if (AttachmentCounts(ctx).GetValueOrDefault(policy.Arn) is (> 0, _) or (_, > 0))
+        if (InUse(AttachmentCounts(ctx).GetValueOrDefault(policy.Arn)))
             throw IamErrors.DeleteConflict("Cannot delete a policy attached to entities.");
         if (policy.Versions.Count > 1)
             throw IamErrors.DeleteConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
@@ -196,6 +196,8 @@ public sealed partial class IamProvider
         foreach (var r in _store.Roles.All(Scope(ctx))) Count(r.AttachedPolicies, r.PermissionsBoundary);
         return counts;
     }
+
+    private static bool InUse((int Attachments, int Boundaries) counts) => counts.Attachments + counts.Boundaries > 0;
 
     private static Dictionary<string, object?> PolicyOut(PolicyRecord policy, (int Attachments, int Boundaries) counts, List<object?>? tags) => new()
     {

@@ -179,4 +179,18 @@ public sealed class IamPolicyTests(NepheleFixture nephele) : IClassFixture<Nephe
         Assert.Equal((HttpStatusCode.Conflict, "LimitExceeded"), (status, code));
         Assert.Equal("Cannot exceed quota for PolicySize: 6144", message);
     }
+    [Fact]
+    public async Task Context_keys_are_the_condition_keys_and_policy_variables_a_principals_policies_use()
+    {
+        const string conditional = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::home/${aws:username}/*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"},"Bool":{"aws:SecureTransport":"true"}}}]}""";
+        var custom = await Iam().Call("GetContextKeysForCustomPolicy", ("PolicyInputList.member.1", conditional));
+        Assert.Equal(["aws:SourceIp", "aws:SecureTransport", "aws:username"], custom.Members("ContextKeyNames").Select(k => k.Value));
+
+        await Iam().Call("CreateUser", ("UserName", "context-user"));
+        var arn = (await Iam().Call("GetUser", ("UserName", "context-user"))).Text("User", "Arn");
+        await Iam().Call("PutUserPolicy", ("UserName", "context-user"), ("PolicyName", "c"), ("PolicyDocument", conditional));
+        var principal = await Iam().Call("GetContextKeysForPrincipalPolicy", ("PolicySourceArn", arn));
+        Assert.Contains("aws:SourceIp", principal.Members("ContextKeyNames").Select(k => k.Value));
+        Assert.Equal("NoSuchEntity", (await Iam().Fail("GetContextKeysForPrincipalPolicy", ("PolicySourceArn", "arn:aws:iam::000000000000:user/ghost"))).Code);
+    }
 }
