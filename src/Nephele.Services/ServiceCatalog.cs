@@ -3,6 +3,7 @@ using Nephele.Core.Auth;
 using Nephele.Core.Gateway;
 using Nephele.Core.State;
 using Nephele.Core.Time;
+using Nephele.Services.Iam;
 using Nephele.Services.Kms;
 using Nephele.Services.S3;
 using Nephele.Services.SecretsManager;
@@ -23,6 +24,7 @@ public static class ServiceCatalog
         new SqsProvider(env),
         new KmsProvider(env),
         new S3Provider(env),
+        new IamProvider(env),
     ];
 
     /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>
