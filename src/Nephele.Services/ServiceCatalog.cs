@@ -5,6 +5,7 @@ using Nephele.Core.State;
 using Nephele.Core.Time;
 using Nephele.Services.Iam;
 using Nephele.Services.Kms;
+using Nephele.Services.S3;
 using Nephele.Services.SecretsManager;
 using Nephele.Services.Sqs;
 using Nephele.Services.Ssm;
@@ -23,6 +24,7 @@ public static class ServiceCatalog
         new SqsProvider(env),
         new KmsProvider(env),
         new IamProvider(env),
+        new S3Provider(env),
     ];
 
     /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>

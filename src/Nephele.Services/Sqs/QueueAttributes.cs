@@ -48,6 +48,7 @@ internal static class QueueAttributes
                 result[name] = n.ToString(CultureInfo.InvariantCulture);
             }
             else if (name == "RedrivePolicy") result[name] = value.Length == 0 ? "" : NormalizeRedrivePolicy(value, scope);
+            else if (name == "RedriveAllowPolicy") result[name] = value.Length == 0 ? "" : ValidateRedriveAllowPolicy(value);
             else if (name is "FifoQueue" or "ContentBasedDeduplication" or "SqsManagedSseEnabled")
             {
                 if (!bool.TryParse(value, out var b)) throw SqsErrors.InvalidAttributeValue(name);
@@ -95,6 +96,46 @@ internal static class QueueAttributes
         using var doc = JsonDocument.Parse(policy);
         var root = doc.RootElement;
         return (root.GetProperty("deadLetterTargetArn").GetString()!, root.GetProperty("maxReceiveCount").GetInt32());
+    }
+
+    /// <summary>Whether a dead-letter queue's RedriveAllowPolicy lets <paramref name="sourceArn"/> name it as its target.</summary>
+    public static bool AllowsSource(QueueRecord deadLetterQueue, string sourceArn)
+    {
+        if (!deadLetterQueue.Attributes.TryGetValue("RedriveAllowPolicy", out var policy) || policy.Length == 0) return true;
+        using var doc = JsonDocument.Parse(policy);
+        return doc.RootElement.GetProperty("redrivePermission").GetString() switch
+        {
+            "denyAll" => false,
+            "byQueue" => doc.RootElement.GetProperty("sourceQueueArns").EnumerateArray().Any(a => a.GetString() == sourceArn),
+            _ => true,
+        };
+    }
+
+    /// <summary>redrivePermission is allowAll, denyAll or byQueue; sourceQueueArns (1 to 10) only with byQueue.</summary>
+    private static string ValidateRedriveAllowPolicy(string value)
+    {
+        string Invalid(string reason) => throw SqsErrors.InvalidParameterValue($"Value {value} for parameter RedriveAllowPolicy is invalid. Reason: {reason}");
+        try
+        {
+            using var doc = JsonDocument.Parse(value);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) Invalid("Redrive allow policy is not a valid JSON map.");
+            var permission = doc.RootElement.TryGetProperty("redrivePermission", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            if (permission is not ("allowAll" or "denyAll" or "byQueue"))
+                Invalid("Invalid value for redrivePermission. Valid values are allowAll, denyAll and byQueue.");
+            var hasSources = doc.RootElement.TryGetProperty("sourceQueueArns", out var sources);
+            if (permission == "byQueue")
+            {
+                if (!hasSources || sources.ValueKind != JsonValueKind.Array || sources.GetArrayLength() is < 1 or > 10
+                    || sources.EnumerateArray().Any(a => a.ValueKind != JsonValueKind.String))
+                    Invalid("sourceQueueArns must be a list of 1 to 10 queue ARNs when redrivePermission is byQueue.");
+            }
+            else if (hasSources) Invalid("sourceQueueArns can be specified only when redrivePermission is byQueue.");
+            return value;
+        }
+        catch (JsonException)
+        {
+            return Invalid("Redrive allow policy is not a valid JSON map.");
+        }
     }
 
     private static string NormalizeRedrivePolicy(string value, Scope scope)

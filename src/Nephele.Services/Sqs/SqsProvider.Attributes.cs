@@ -43,7 +43,7 @@ public sealed partial class SqsProvider
         foreach (var name in given.Keys)
             if (QueueAttributes.ReadOnly.Contains(name)) throw SqsErrors.InvalidAttributeName(name);
         var attributes = QueueAttributes.Validate(given, queue.Scope, creating: false);
-        EnsureDeadLetterTargetExists(attributes);
+        EnsureDeadLetterTargetAllows(attributes, queue.Arn);
         _state.Transaction(() =>
         {
             var current = _queues.Get(queue.Scope, queue.Name, SqsJsonContext.Default.QueueRecord) ?? throw SqsErrors.QueueDoesNotExist();

@@ -13,13 +13,18 @@ public sealed partial class SqsProvider
         var fifoRequested = attributes.GetValueOrDefault("FifoQueue") == "true";
         QueueAttributes.ValidateName(name, fifoRequested);
         if (!fifoRequested) attributes.Remove("FifoQueue");
-        EnsureDeadLetterTargetExists(attributes);
+        EnsureDeadLetterTargetAllows(attributes, Arn(ctx.Scope, name));
         var tags = input.GetStringMap("tags");
 
         var now = ctx.Now.ToUnixTimeSeconds();
         var record = new QueueRecord { Name = name, Attributes = attributes, Tags = tags, CreatedTimestamp = now, LastModifiedTimestamp = now };
         _state.Transaction(() =>
         {
+            // AWS keeps a deleted queue's name for 60 seconds.
+            if (_deleted.Get(ctx.Scope, name) is { } deleted && ctx.Now.ToUnixTimeMilliseconds() - BitConverter.ToInt64(deleted) < 60_000
+                && _queues.Get(ctx.Scope, name) is null)
+                throw new AwsException("QueueDeletedRecently",
+                    "You must wait 60 seconds after deleting a queue before you can create another with the same name.");
             if (_queues.TryAdd(ctx.Scope, name, record, SqsJsonContext.Default.QueueRecord)) return 0;
             // Creating an existing queue is idempotent only when every attribute asked for matches.
             var existing = _queues.Get(ctx.Scope, name, SqsJsonContext.Default.QueueRecord)!;
@@ -63,6 +68,7 @@ public sealed partial class SqsProvider
         _state.Transaction(() =>
         {
             _queues.Delete(queue.Scope, queue.Name);
+            _deleted.Put(queue.Scope, queue.Name, BitConverter.GetBytes(ctx.Now.ToUnixTimeMilliseconds()));
             DeleteAllMessages(queue);
             return 0;
         });

@@ -108,6 +108,7 @@ public sealed partial class SqsProvider
         _messages.Delete(source.Scope, key);
         message.VisibleAtMillis = now;
         message.ReceiptNonce = "";
+        message.DeadLetterSourceArn = source.Arn;
         _messages.Put(scope, $"{MessagePrefix(name)}{key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..]}", message, SqsJsonContext.Default.MessageRecord);
         _signals.Pulse($"{scope}/{name}");
         return true;

@@ -15,11 +15,21 @@ public sealed partial class SqsProvider(ServiceEnvironment env) : IAwsProvider
     private readonly IResourceTable _queues = env.State.Table("sqs", "queues");
     private readonly IResourceTable _messages = env.State.Table("sqs", "messages");
     private readonly IResourceTable _deduplication = env.State.Table("sqs", "deduplication");
+    private readonly IResourceTable _deleted = env.State.Table("sqs", "deleted-queues");
+    private readonly IResourceTable _moveTasks = env.State.Table("sqs", "move-tasks");
+    private readonly TimeProvider _clock = env.Clock;
     private readonly QueueSignals _signals = new();
 
     public string ServiceName => "sqs";
 
-    public void Register(OperationRegistry operations) => operations
+    public void Register(OperationRegistry operations)
+    {
+        // Register runs once, when the server assembles its providers: the moment to resume move tasks a restart interrupted.
+        ResumeMoveTasks();
+        RegisterOperations(operations);
+    }
+
+    private void RegisterOperations(OperationRegistry operations) => operations
         .On("CreateQueue", CreateQueue)
         .On("GetQueueUrl", GetQueueUrl)
         .On("ListQueues", ListQueues)
@@ -37,7 +47,12 @@ public sealed partial class SqsProvider(ServiceEnvironment env) : IAwsProvider
         .On("DeleteMessage", DeleteMessage)
         .On("DeleteMessageBatch", DeleteMessageBatch)
         .On("ChangeMessageVisibility", ChangeMessageVisibility)
-        .On("ChangeMessageVisibilityBatch", ChangeMessageVisibilityBatch);
+        .On("ChangeMessageVisibilityBatch", ChangeMessageVisibilityBatch)
+        .On("AddPermission", AddPermission)
+        .On("RemovePermission", RemovePermission)
+        .On("StartMessageMoveTask", StartMessageMoveTask)
+        .On("ListMessageMoveTasks", ListMessageMoveTasks)
+        .On("CancelMessageMoveTask", CancelMessageMoveTask);
 
     /// <summary>A queue found from a request: where it lives and its stored record.</summary>
     private readonly record struct QueueRef(Scope Scope, QueueRecord Queue)
@@ -93,14 +108,25 @@ public sealed partial class SqsProvider(ServiceEnvironment env) : IAwsProvider
         return (new Scope(account, region), Uri.UnescapeDataString(parts[1]));
     }
 
-    /// <summary>AWS refuses a redrive policy whose dead-letter queue does not exist.</summary>
-    private void EnsureDeadLetterTargetExists(Dictionary<string, string> attributes)
+    /// <summary>AWS refuses a redrive policy whose dead-letter queue does not exist or whose RedriveAllowPolicy excludes the source.</summary>
+    private void EnsureDeadLetterTargetAllows(Dictionary<string, string> attributes, string sourceArn)
     {
         if (attributes.GetValueOrDefault("RedrivePolicy") is not { Length: > 0 } policy) return;
         var arn = QueueAttributes.RedriveTarget(new QueueRecord { Name = "", Attributes = attributes })!.Value.Arn;
+        var target = QueueAt(arn)
+            ?? throw SqsErrors.InvalidParameterValue($"Value {policy} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.");
+        if (!QueueAttributes.AllowsSource(target.Queue, sourceArn))
+            throw SqsErrors.InvalidParameterValue(
+                $"Value {policy} for parameter RedrivePolicy is invalid. Reason: Queue {arn} does not allow {sourceArn} to use it as a dead-letter queue (RedriveAllowPolicy).");
+    }
+
+    /// <summary>The queue an ARN names, or null when it does not exist.</summary>
+    private QueueRef? QueueAt(string arn)
+    {
         var parts = arn.Split(':');
-        if (parts.Length != 6 || _queues.Get(new Scope(parts[4], parts[3]), parts[5]) is null)
-            throw SqsErrors.InvalidParameterValue($"Value {policy} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.");
+        if (parts.Length != 6 || parts[2] != "sqs") return null;
+        var scope = new Scope(parts[4], parts[3]);
+        return _queues.Get(scope, parts[5], SqsJsonContext.Default.QueueRecord) is { } queue ? new QueueRef(scope, queue) : null;
     }
 
     private void SaveQueue(QueueRef queue) => _queues.Put(queue.Scope, queue.Name, queue.Queue, SqsJsonContext.Default.QueueRecord);

@@ -39,6 +39,8 @@ internal sealed class MessageRecord
     public long FirstReceiveMillis { get; set; }
     /// <summary>Changes on every receive, so only the latest receipt handle can change visibility.</summary>
     public string ReceiptNonce { get; set; } = "";
+    /// <summary>Set while the message sits in a dead-letter queue: the queue it came from, where a move task returns it.</summary>
+    public string? DeadLetterSourceArn { get; set; }
 }
 
 internal sealed class MessageAttribute
@@ -61,6 +63,22 @@ internal sealed class DeduplicationRecord
     public long ExpiresMillis { get; init; }
 }
 
+/// <summary>A message move task (dead-letter queue redrive), keyed under its source queue in start order.</summary>
+internal sealed class MoveTaskRecord
+{
+    public required string TaskId { get; init; }
+    public required string SourceArn { get; init; }
+    public string? DestinationArn { get; init; }
+    public int? MaxNumberOfMessagesPerSecond { get; init; }
+    /// <summary>RUNNING, COMPLETED, CANCELLED or FAILED.</summary>
+    public string Status { get; set; } = "RUNNING";
+    public long Moved { get; set; }
+    public long ToMove { get; init; }
+    public string? FailureReason { get; set; }
+    public long StartedMillis { get; init; }
+}
+
+[JsonSerializable(typeof(MoveTaskRecord))]
 [JsonSerializable(typeof(DeduplicationRecord))]
 [JsonSerializable(typeof(QueueRecord))]
 [JsonSerializable(typeof(MessageRecord))]

@@ -1,0 +1,26 @@
+using Nephele.Core.State;
+
+namespace Nephele.Services.S3;
+
+/// <summary>Buckets, keyed by name in the one name space all accounts and regions share.</summary>
+internal sealed class BucketStore(IStateStore state)
+{
+    /// <summary>Bucket names are global: every bucket row lives in this one scope whatever its owner.</summary>
+    private static readonly Scope Names = Scope.Global("s3");
+
+    private readonly IResourceTable _buckets = state.Table("s3", "buckets");
+
+    public T Transaction<T>(Func<T> work) => state.Transaction(work);
+
+    public BucketRecord? Get(string name) => _buckets.Get(Names, name, S3JsonContext.Default.BucketRecord);
+
+    public bool TryAdd(BucketRecord bucket) => _buckets.TryAdd(Names, bucket.Name, bucket, S3JsonContext.Default.BucketRecord);
+
+    public void Put(BucketRecord bucket) => _buckets.Put(Names, bucket.Name, bucket, S3JsonContext.Default.BucketRecord);
+
+    public bool Delete(string name) => _buckets.Delete(Names, name);
+
+    /// <summary>The buckets of one account, in name order.</summary>
+    public IEnumerable<BucketRecord> OwnedBy(string account) =>
+        _buckets.Values(Names, S3JsonContext.Default.BucketRecord).Where(b => b.Owner == account);
+}
