@@ -24,6 +24,8 @@ public sealed class RequestAuthorizer(ProviderRegistry providers, bool enforce)
         ArgumentNullException.ThrowIfNull(context);
         var caller = context.Caller;
         if (!enforce || caller.Arn.EndsWith(":root", StringComparison.Ordinal)) return;
+        // AWS needs no permission to ask who you are.
+        if (context.Service == "sts" && context.Operation.Name == "GetCallerIdentity") return;
 
         var signing = context.Model.Metadata.SigningName;
         var action = $"{ActionPrefixes.GetValueOrDefault(signing, signing)}:{context.Operation.Name}";
