@@ -12,14 +12,14 @@ public static class PolicyEvaluator
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(policies);
+        var crossAccount = request.ResourceAccount is { } owner && owner != request.PrincipalAccount;
         var identity = Decide(policies.Identity, request, principalMatters: false);
-        var resource = policies.Resource is { } r ? Decide([r], request, principalMatters: true) : Effect.None;
+        var resource = policies.Resource is { } r ? Decide([r], request, principalMatters: true, accountGrants: crossAccount) : Effect.None;
         var boundary = policies.PermissionsBoundary is { } b ? Decide([b], request, principalMatters: false) : Effect.Allow;
         var session = policies.Session is { } s ? Decide(s, request, principalMatters: false) : Effect.Allow;
 
         if (identity == Effect.Deny || resource == Effect.Deny || boundary == Effect.Deny || session == Effect.Deny)
             return PolicyDecision.ExplicitDeny;
-        var crossAccount = request.ResourceAccount is { } owner && owner != request.PrincipalAccount;
         if (crossAccount)
             return identity == Effect.Allow && resource == Effect.Allow && boundary == Effect.Allow && session == Effect.Allow
                 ? PolicyDecision.Allow : PolicyDecision.ImplicitDeny;
@@ -31,14 +31,16 @@ public static class PolicyEvaluator
     private enum Effect { None, Allow, Deny }
 
     /// <summary>Deny when any matching statement denies, else Allow when one allows, else None.</summary>
-    private static Effect Decide(IEnumerable<PolicyDocument> documents, AuthorizationRequest request, bool principalMatters)
+    private static Effect Decide(IEnumerable<PolicyDocument> documents, AuthorizationRequest request, bool principalMatters, bool accountGrants = true)
     {
         var allowed = false;
         foreach (var document in documents)
             foreach (var statement in document.Statements)
             {
-                if (!StatementMatcher.Applies(statement, request, principalMatters)) continue;
-                if (statement.Effect == PolicyEffect.Deny) return Effect.Deny;
+                var deny = statement.Effect == PolicyEffect.Deny;
+                // A statement naming the caller's own account delegates to its IAM policies rather than granting.
+                if (!StatementMatcher.Applies(statement, request, principalMatters, accountGrants || deny)) continue;
+                if (deny) return Effect.Deny;
                 allowed = true;
             }
         return allowed ? Effect.Allow : Effect.None;

@@ -3,13 +3,15 @@ namespace Nephele.Core.Policies;
 /// <summary>Whether one statement applies to a request: its principal, action, resource and condition all match.</summary>
 public static class StatementMatcher
 {
-    public static bool Applies(PolicyStatement statement, AuthorizationRequest request, bool principalMatters)
+    /// <param name="accountGrants">Whether naming the principal's account (or its root) counts as naming the
+    /// principal. It does across accounts and for denials; within an account it only delegates to IAM policies.</param>
+    public static bool Applies(PolicyStatement statement, AuthorizationRequest request, bool principalMatters, bool accountGrants = true)
     {
         ArgumentNullException.ThrowIfNull(statement);
         ArgumentNullException.ThrowIfNull(request);
         if (principalMatters)
         {
-            if (statement.Principal is { } principal && !PrincipalMatches(principal, request)) return false;
+            if (statement.Principal is { } principal && !PrincipalMatches(principal, request, accountGrants)) return false;
             if (statement.NotPrincipal is { } notPrincipal && PrincipalMatches(notPrincipal, request)) return false;
         }
         if (statement.Action is { } actions && !actions.Any(a => ActionMatches(a, request.Action))) return false;
@@ -29,7 +31,7 @@ public static class StatementMatcher
     /// "*" and {"AWS":"*"} are everyone; an account id or its root ARN is every principal of that account; a role
     /// ARN also names the sessions of that role; service and federated principals match by name.
     /// </summary>
-    public static bool PrincipalMatches(PolicyPrincipal principal, AuthorizationRequest request)
+    public static bool PrincipalMatches(PolicyPrincipal principal, AuthorizationRequest request, bool accountGrants = true)
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(request);
@@ -38,15 +40,15 @@ public static class StatementMatcher
             foreach (var id in ids)
             {
                 if (id == "*") return true;
-                if (type == "AWS" && AwsPrincipalMatches(id, request)) return true;
+                if (type == "AWS" && AwsPrincipalMatches(id, request, accountGrants)) return true;
                 if (type != "AWS" && id == request.PrincipalArn) return true;
             }
         return false;
     }
 
-    private static bool AwsPrincipalMatches(string id, AuthorizationRequest request)
+    private static bool AwsPrincipalMatches(string id, AuthorizationRequest request, bool accountGrants)
     {
-        if (id == request.PrincipalAccount || id == $"arn:aws:iam::{request.PrincipalAccount}:root") return true;
+        if (id == request.PrincipalAccount || id == $"arn:aws:iam::{request.PrincipalAccount}:root") return accountGrants;
         if (id == request.PrincipalArn) return true;
         // arn:aws:sts::<account>:assumed-role/<role>/<session> is a session of arn:aws:iam::<account>:role/<role>.
         const string sessionMarker = ":assumed-role/";

@@ -116,6 +116,22 @@ public sealed class PolicyEvaluatorTests
     }
 
     [Fact]
+    public void Naming_the_own_account_in_a_resource_policy_delegates_to_IAM_policies()
+    {
+        // The default KMS key policy: the account root may do everything, which lets IAM policies decide.
+        var keyPolicy = Policy("""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}
+            """);
+        var request = Request("kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k", resourceAccount: Account);
+        Assert.Equal(PolicyDecision.ImplicitDeny, PolicyEvaluator.Evaluate(request, new ApplicablePolicies { Resource = keyPolicy }));
+        Assert.Equal(PolicyDecision.Allow, PolicyEvaluator.Evaluate(request, new ApplicablePolicies
+        {
+            Resource = keyPolicy,
+            Identity = [Policy(Statement("Allow", "kms:Decrypt", "*"))],
+        }));
+    }
+
+    [Fact]
     public void A_role_arn_principal_names_the_sessions_of_that_role()
     {
         var policy = Policy("""
