@@ -132,4 +132,29 @@ public sealed class IamEnforcementTests(EnforcingNepheleFixture nephele) : IClas
         await Assert.ThrowsAnyAsync<AmazonSQSException>(() => member.SendMessageAsync(url, "capped"));
         await member.ReceiveMessageAsync(url);
     }
+
+    [Fact]
+    public async Task A_trust_policy_decides_who_assumes_a_role_and_the_session_gets_the_roles_policies()
+    {
+        var root = Sqs(Account, "secret");
+        var url = (await root.CreateQueueAsync("role-queue")).QueueUrl;
+        var (trustedId, trustedSecret) = await UserWithPolicy("trusted", Allow("\"sqs:ListQueues\"", "*"));
+        var (strangerId, strangerSecret) = await UserWithPolicy("stranger", Allow("\"sqs:ListQueues\"", "*"));
+        var trust = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{Account}}:user/trusted"},"Action":"sts:AssumeRole"}]}""";
+        var role = (await _root.Call("CreateRole", ("RoleName", "sender"), ("AssumeRolePolicyDocument", trust))).Element(IamClient.Ns + "Role")!;
+        await _root.Call("PutRolePolicy", ("RoleName", "sender"), ("PolicyName", "send"), ("PolicyDocument", Allow("\"sqs:SendMessage\"", "*")));
+
+        AmazonSecurityTokenServiceClient Sts(string id, string secret) => nephele.Client((c, cfg) =>
+            new AmazonSecurityTokenServiceClient(c, (AmazonSecurityTokenServiceConfig)cfg), new AmazonSecurityTokenServiceConfig(), id, secret);
+        var request = new AssumeRoleRequest { RoleArn = role.Text("Arn"), RoleSessionName = "job" };
+        var denied = await Assert.ThrowsAnyAsync<AmazonSecurityTokenServiceException>(() => Sts(strangerId, strangerSecret).AssumeRoleAsync(request));
+        Assert.Equal("AccessDenied", denied.ErrorCode);
+
+        var assumed = await Sts(trustedId, trustedSecret).AssumeRoleAsync(request);
+        Assert.Equal($"{role.Text("RoleId")}:job", assumed.AssumedRoleUser.AssumedRoleId);
+        var session = nephele.Client((c, cfg) => new AmazonSQSClient(c, (AmazonSQSConfig)cfg), new AmazonSQSConfig(), assumed.Credentials.AccessKeyId, assumed.Credentials.SecretAccessKey);
+        // The SDK sends the session token; Nephele attributes the request to the session by its access key.
+        await session.SendMessageAsync(url, "as the role");
+        await Assert.ThrowsAnyAsync<AmazonSQSException>(() => session.PurgeQueueAsync(url));
+    }
 }
