@@ -17,6 +17,7 @@ public sealed class AwsGateway(
     ProtocolRegistry protocols,
     ProviderRegistry providers,
     RequestAuthenticator authenticator,
+    RequestAuthorizer authorizer,
     TimeProvider clock,
     ILogger<AwsGateway> logger)
 {
@@ -63,6 +64,7 @@ public sealed class AwsGateway(
                 Clock = clock,
                 Aborted = http.RequestAborted,
             };
+            authorizer.Authorize(context, input, protocolName);
             var output = await handler(context, input);
             response = protocol.Serialize(model, operation, output, requestId);
             foreach (var (name, value) in context.ResponseHeaders) response.Headers.Set(name, value);

@@ -23,6 +23,7 @@ internal static class HttpAdapter
             Host = http.Request.Host.Value ?? "localhost",
             Headers = headers,
             Body = http.Request.Body,
+            SourceIp = http.Connection.RemoteIpAddress?.ToString(),
         };
     }
 

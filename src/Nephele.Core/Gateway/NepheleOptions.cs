@@ -9,5 +9,7 @@ public sealed class NepheleOptions
     public string DataDir { get; set; } = ".nephele";
     public bool Ephemeral { get; set; }
     public bool EnforceSignatures { get; set; }
+    /// <summary>Evaluate IAM policies on every request of an IAM user or role (account root credentials stay allowed).</summary>
+    public bool EnforceIam { get; set; }
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Information;
 }

@@ -64,6 +64,7 @@ public sealed class NepheleServer : IAsyncDisposable
         builder.Services.AddSingleton<ServiceDetector>();
         builder.Services.AddSingleton(ProtocolRegistry.Default());
         builder.Services.AddSingleton(new RequestAuthenticator(credentials, clock, options.EnforceSignatures));
+        builder.Services.AddSingleton(sp => new RequestAuthorizer(sp.GetRequiredService<ProviderRegistry>(), options.EnforceIam));
         builder.Services.AddSingleton<AwsGateway>();
         builder.Services.AddSingleton(sp => new ProviderRegistry(providers(new ServiceEnvironment
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Nephele.Core.Policies;
 
 namespace Nephele.Core.Gateway;
 
@@ -9,6 +10,13 @@ public sealed class ProviderRegistry
 {
     private readonly Dictionary<string, OperationRegistry> _operations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IResourcePolicySource> _resources = new(StringComparer.Ordinal);
+
+    /// <summary>The service that knows principals' policies (IAM), if one is registered.</summary>
+    public IIdentityPolicySource? IdentityPolicies { get; }
+
+    /// <summary>How a service names the resource of a request and finds its resource policy, if it says.</summary>
+    public IResourcePolicySource? ResourcesOf(string service) => _resources.GetValueOrDefault(service);
 
     public ProviderRegistry(IEnumerable<IAwsProvider> providers)
     {
@@ -17,6 +25,8 @@ public sealed class ProviderRegistry
             var ops = new OperationRegistry();
             provider.Register(ops);
             _operations[provider.ServiceName] = ops;
+            if (provider is IResourcePolicySource resources) _resources[provider.ServiceName] = resources;
+            IdentityPolicies ??= provider as IIdentityPolicySource;
         }
     }
 

@@ -14,6 +14,8 @@ public sealed class AwsRequest
     /// <summary>Raw query string without the leading '?'.</summary>
     public string QueryString { get; init; } = "";
     public string Host { get; init; } = "localhost";
+    /// <summary>The client's address (aws:SourceIp).</summary>
+    public string? SourceIp { get; init; }
     public HeaderMap Headers { get; init; } = new();
     /// <summary>The body; streaming operations read it once, others use <see cref="ReadBodyAsync"/>.</summary>
     public Stream Body { get; set; } = Stream.Null;

@@ -147,12 +147,14 @@ public sealed partial class IamProvider
     private PolicyRecord AttachablePolicy(RequestContext ctx, string arn) =>
         FindPolicy(ctx, arn) ?? throw IamErrors.NoSuchEntity($"Policy {arn} does not exist or is not attachable.");
 
-    private PolicyRecord? FindPolicy(RequestContext ctx, string arn)
+    private PolicyRecord? FindPolicy(RequestContext ctx, string arn) => FindPolicy(ctx.AccountId, arn);
+
+    private PolicyRecord? FindPolicy(string account, string arn)
     {
         if (AwsManagedPolicies.Find(arn) is { } aws) return aws;
-        var prefix = $"arn:aws:iam::{ctx.AccountId}:policy/";
+        var prefix = $"arn:aws:iam::{account}:policy/";
         if (!arn.StartsWith(prefix, StringComparison.Ordinal)) return null;
-        var policy = _store.Policies.Get(Scope(ctx), arn[(arn.LastIndexOf('/') + 1)..]);
+        var policy = _store.Policies.Get(Nephele.Core.State.Scope.Global(account), arn[(arn.LastIndexOf('/') + 1)..]);
         return policy?.Arn == arn ? policy : null;
     }
 

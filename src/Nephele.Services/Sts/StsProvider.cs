@@ -7,9 +7,11 @@ namespace Nephele.Services.Sts;
 /// <summary>
 /// STS: who is calling, and temporary credentials that later requests are attributed to.
 /// </summary>
-public sealed class StsProvider(ServiceEnvironment env) : IAwsProvider
+public sealed partial class StsProvider(ServiceEnvironment env) : IAwsProvider
 {
     private readonly ICredentialStore _credentials = env.Credentials;
+    private readonly Iam.IamStore _iam = new(env.State);
+    private readonly bool _enforceIam = env.Options.EnforceIam;
 
     public string ServiceName => "sts";
 
@@ -77,7 +79,11 @@ public sealed class StsProvider(ServiceEnvironment env) : IAwsProvider
         if (input.GetString("Policy") is { } policy) StsValidation.Length("policy", policy, 1, 2048);
 
         var (account, roleName) = ParseRoleArn(roleArn);
-        var roleId = AccessKeys.NewUniqueId("AROA");
+        // A role IAM knows lends its id; without enforcement any role ARN may be assumed, as LocalStack allows.
+        var role = Role(roleArn);
+        if (role is null && _enforceIam)
+            throw new AwsException("AccessDenied", $"User: {ctx.Caller.Arn} is not authorized to perform: sts:AssumeRole on resource: {roleArn}", 403);
+        var roleId = role?.RoleId ?? AccessKeys.NewUniqueId("AROA");
         var identity = new CallerIdentity("", account, $"arn:aws:sts::{account}:assumed-role/{roleName}/{sessionName}", $"{roleId}:{sessionName}");
         return new()
         {

@@ -20,11 +20,12 @@ internal static class NepheleCli
         var ephemeral = new Option<bool>("--ephemeral") { Description = "Keep all state in memory.", DefaultValueFactory = _ => Env("NEPHELE_EPHEMERAL") is "1" or "true" };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => Enum.TryParse<LogLevel>(Env("NEPHELE_LOG_LEVEL"), true, out var l) ? l : LogLevel.Information };
         var enforce = new Option<bool>("--enforce-signatures") { Description = "Verify SigV4 signatures (off by default).", DefaultValueFactory = _ => Env("NEPHELE_ENFORCE_SIGNATURES") is "1" or "true" };
+        var enforceIam = new Option<bool>("--enforce-iam") { Description = "Evaluate IAM policies for IAM users and roles (off by default).", DefaultValueFactory = _ => Env("NEPHELE_ENFORCE_IAM") is "1" or "true" };
 
-        var start = new Command("start", "Start Nephele (the default).") { host, port, dataDir, ephemeral, logLevel, enforce };
+        var start = new Command("start", "Start Nephele (the default).") { host, port, dataDir, ephemeral, logLevel, enforce, enforceIam };
         var status = new Command("status", "Ask a running Nephele for its health.") { host, port };
         var coverage = new Command("coverage", "Print the service coverage table (docs/coverage.md).");
-        var root = new RootCommand("Nephele: a whole AWS cloud in one local process.") { start, status, coverage, host, port, dataDir, ephemeral, logLevel, enforce };
+        var root = new RootCommand("Nephele: a whole AWS cloud in one local process.") { start, status, coverage, host, port, dataDir, ephemeral, logLevel, enforce, enforceIam };
 
         NepheleOptions Options(ParseResult r) => new()
         {
@@ -34,6 +35,7 @@ internal static class NepheleCli
             Ephemeral = r.GetValue(ephemeral),
             LogLevel = r.GetValue(logLevel),
             EnforceSignatures = r.GetValue(enforce),
+            EnforceIam = r.GetValue(enforceIam),
         };
         start.SetAction((r, ct) => StartCommand.RunAsync(Options(r), ct));
         root.SetAction((r, ct) => StartCommand.RunAsync(Options(r), ct));
