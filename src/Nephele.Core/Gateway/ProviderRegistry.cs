@@ -9,6 +9,7 @@ public sealed class ProviderRegistry
 {
     private readonly Dictionary<string, OperationRegistry> _operations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IResourceCors> _cors = new(StringComparer.Ordinal);
 
     public ProviderRegistry(IEnumerable<IAwsProvider> providers)
     {
@@ -17,11 +18,15 @@ public sealed class ProviderRegistry
             var ops = new OperationRegistry();
             provider.Register(ops);
             _operations[provider.ServiceName] = ops;
+            if (provider is IResourceCors cors) _cors[provider.ServiceName] = cors;
         }
     }
 
     public OperationHandler? Find(string service, string operation) =>
         _operations.TryGetValue(service, out var ops) ? ops.Find(operation) : null;
+
+    /// <summary>The service's own CORS answers, when its resources carry CORS rules.</summary>
+    public IResourceCors? CorsOf(string service) => _cors.GetValueOrDefault(service);
 
     public IReadOnlyCollection<string> Operations(string service) =>
         _operations.TryGetValue(service, out var ops) ? ops.Operations : [];
