@@ -145,15 +145,15 @@ public sealed partial class S3Provider
     {
         var bucket = RequireBucket(ctx, input);
         var doc = input.GetStruct("NotificationConfiguration") ?? [];
-        ValidateNotifications(doc, "TopicConfigurations", "TopicArn", "sns", SnsArn());
-        ValidateNotifications(doc, "QueueConfigurations", "QueueArn", "sqs", SqsArn());
-        ValidateNotifications(doc, "LambdaFunctionConfigurations", "LambdaFunctionArn", "lambda", LambdaArn());
+        ValidateNotifications(doc, "TopicConfigurations", "TopicArn", SnsArn());
+        ValidateNotifications(doc, "QueueConfigurations", "QueueArn", SqsArn());
+        ValidateNotifications(doc, "LambdaFunctionConfigurations", "LambdaFunctionArn", LambdaArn());
         if (doc.Count == 0) _configs.Delete(bucket.Name, NotificationConfigName);
         else _configs.Put(bucket.Name, NotificationConfigName, doc);
         return [];
     }
 
-    private static void ValidateNotifications(Dictionary<string, object?> doc, string listName, string arnMember, string service, Regex arnPattern)
+    private static void ValidateNotifications(Dictionary<string, object?> doc, string listName, string arnMember, Regex arnPattern)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var config in doc.GetList(listName)?.OfType<Dictionary<string, object?>>() ?? [])
