@@ -35,6 +35,10 @@ def boto3_tagging_round_trip_and_duplicate_keys(c):
     assert error["Message"] == "Cannot provide multiple Tags with the same key", error
     s3.delete_bucket_tagging(Bucket=bucket)
     _error(lambda: s3.get_bucket_tagging(Bucket=bucket), "NoSuchTagSet", 404)
+    # An empty TagSet removes the tags too.
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tags})
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": []})
+    _error(lambda: s3.get_bucket_tagging(Bucket=bucket), "NoSuchTagSet", 404)
 
 
 def boto3_cors_round_trip_and_preflight(c):

@@ -18,6 +18,14 @@ public sealed partial class S3Provider
     {
         RegisterDocument(operations, TaggingConfigName, "PutBucketTagging", "GetBucketTagging", "DeleteBucketTagging",
             S3ConfigErrors.NoSuchTagSet, (_, _, doc) => ValidateTagSet(doc.GetList("TagSet") ?? throw S3ConfigErrors.MalformedXml(), 50));
+        // An empty TagSet removes the bucket's tags, as DeleteBucketTagging does.
+        var putTagging = operations.Find("PutBucketTagging")!;
+        operations.On("PutBucketTagging", async (ctx, input) =>
+        {
+            if (input.GetStruct("Tagging")?.GetList("TagSet") is not { Count: 0 }) return await putTagging(ctx, input);
+            _configs.Delete(RequireBucket(ctx, input).Name, TaggingConfigName);
+            return [];
+        });
         RegisterDocument(operations, WebsiteConfigName, "PutBucketWebsite", "GetBucketWebsite", "DeleteBucketWebsite",
             S3ConfigErrors.NoSuchWebsiteConfiguration, (_, _, doc) => ValidateWebsite(doc));
         RegisterDocument(operations, "Accelerate", "PutBucketAccelerateConfiguration", "GetBucketAccelerateConfiguration", null, null,
