@@ -200,6 +200,19 @@ def boto3_id_keyed_configurations(c):
     _error(lambda: s3.delete_bucket_metrics_configuration(Bucket=bucket, Id="docs"), "NoSuchConfiguration", 404)
 
 
+def cli_cors_tagging_and_default_encryption(c):
+    bucket = f"compat-cli-{uuid.uuid4().hex[:12]}"
+    c.cli("s3api", "create-bucket", "--bucket", bucket)
+    cors = {"CORSRules": [{"AllowedMethods": ["GET"], "AllowedOrigins": ["*"], "MaxAgeSeconds": 60}]}
+    c.cli("s3api", "put-bucket-cors", "--bucket", bucket, "--cors-configuration", json.dumps(cors))
+    assert c.cli("s3api", "get-bucket-cors", "--bucket", bucket) == cors
+    c.cli("s3api", "put-bucket-tagging", "--bucket", bucket, "--tagging", "TagSet=[{Key=owner,Value=cli}]")
+    assert c.cli("s3api", "get-bucket-tagging", "--bucket", bucket)["TagSet"] == [{"Key": "owner", "Value": "cli"}]
+    encryption = c.cli("s3api", "get-bucket-encryption", "--bucket", bucket)["ServerSideEncryptionConfiguration"]
+    assert encryption["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256", encryption
+    assert "NoSuchBucketPolicy" in c.cli("s3api", "get-bucket-policy", "--bucket", bucket, expect_error=True)["stderr"]
+
+
 S3_CONFIG_SCENARIOS = [(f.__name__, f) for f in [
     boto3_tagging_round_trip_and_duplicate_keys,
     boto3_cors_round_trip_and_preflight,
@@ -210,4 +223,5 @@ S3_CONFIG_SCENARIOS = [(f.__name__, f) for f in [
     boto3_website_logging_notification_accelerate_payment,
     boto3_object_lock_and_replication,
     boto3_id_keyed_configurations,
+    cli_cors_tagging_and_default_encryption,
 ]]

@@ -4,8 +4,10 @@ using Nephele.Core.Protocols;
 namespace Nephele.Services.S3;
 
 /// <summary>
-/// Lifecycle configuration: stored as the current (V2) LifecycleConfiguration and validated as S3 does; the
-/// legacy PutBucketLifecycle/GetBucketLifecycle (a Prefix per rule, one Transition) read and write the same document.
+/// Lifecycle configuration: stored as the current (V2) LifecycleConfiguration and validated as S3 does.
+/// The legacy PutBucketLifecycle/GetBucketLifecycle share the wire route, which the router gives to the current
+/// operations (legacy XML, a Prefix per rule and single Transitions, reads as a subset of the current schema);
+/// their handlers convert the same document for callers that dispatch them by name.
 /// Executing the rules is the object store's sweeper's job, through <see cref="LifecycleRules"/>.
 /// </summary>
 public sealed partial class S3Provider
