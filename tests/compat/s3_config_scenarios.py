@@ -1,4 +1,5 @@
 """S3 bucket configuration documents through boto3: each stored and returned as sent, with AWS's errors."""
+import datetime
 import json
 import urllib.request
 import uuid
@@ -66,6 +67,8 @@ def boto3_lifecycle_round_trip_and_validation(c):
     rules = [{"ID": "logs", "Filter": {"And": {"Prefix": "logs/", "Tags": [{"Key": "tier", "Value": "cold"}]}}, "Status": "Enabled",
               "Transitions": [{"Days": 30, "StorageClass": "STANDARD_IA"}], "Expiration": {"Days": 90},
               "NoncurrentVersionExpiration": {"NoncurrentDays": 10}}]
+    rules.append({"ID": "dated", "Filter": {"Prefix": "tmp/"}, "Status": "Disabled",
+                  "Expiration": {"Date": datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc)}})
     s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": rules})
     got = s3.get_bucket_lifecycle_configuration(Bucket=bucket)
     assert got["Rules"] == rules, got["Rules"]

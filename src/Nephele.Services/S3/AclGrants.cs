@@ -37,7 +37,7 @@ internal static class AclGrants
             var grants = new List<Dictionary<string, object?>>();
             foreach (var (member, permission) in headers)
                 foreach (var grantee in ParseGrantees(input.GetString(member)!))
-                    grants.Add(Grant(grantee, permission));
+                    grants.Add(Grant(Named(grantee, ownerAccount), permission));
             return grants;
         }
         if (body is null)
@@ -63,7 +63,7 @@ internal static class AclGrants
                 default:
                     throw MalformedAcl();
             }
-            parsed.Add(Grant(grantee, permission));
+            parsed.Add(Grant(Named(grantee, ownerAccount), permission));
         }
         return parsed;
     }
@@ -115,6 +115,10 @@ internal static class AclGrants
         ["ID"] = S3Owner.CanonicalId(account),
         ["DisplayName"] = S3Owner.Of(account)["DisplayName"],
     };
+
+    /// <summary>The owner's canonical user as S3 shows it (with its display name), other grantees as sent.</summary>
+    private static Dictionary<string, object?> Named(Dictionary<string, object?> grantee, string ownerAccount) =>
+        grantee.GetString("Type") == "CanonicalUser" && grantee.GetString("ID") == S3Owner.CanonicalId(ownerAccount) ? CanonicalUser(ownerAccount) : grantee;
 
     public static Dictionary<string, object?> Group(string uri) => new() { ["Type"] = "Group", ["URI"] = uri };
 
