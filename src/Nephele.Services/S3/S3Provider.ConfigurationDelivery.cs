@@ -43,7 +43,47 @@ public sealed partial class S3Provider
             .On("PutBucketLogging", PutBucketLogging)
             .On("GetBucketLogging", (ctx, input) => _configs.Get(RequireBucket(ctx, input).Name, LoggingConfigName) ?? [])
             .On("PutBucketNotificationConfiguration", PutBucketNotificationConfiguration)
-            .On("GetBucketNotificationConfiguration", (ctx, input) => _configs.Get(RequireBucket(ctx, input).Name, NotificationConfigName) ?? []);
+            .On("GetBucketNotificationConfiguration", (ctx, input) => _configs.Get(RequireBucket(ctx, input).Name, NotificationConfigName) ?? [])
+            .On("PutBucketNotification", PutBucketNotification)
+            .On("GetBucketNotification", GetBucketNotification);
+    }
+
+    // The deprecated notification schema: one configuration per destination kind, named by Topic/Queue/CloudFunction.
+    private static readonly (string Legacy, string List, string LegacyArn, string Arn)[] LegacyNotifications =
+    [
+        ("TopicConfiguration", "TopicConfigurations", "Topic", "TopicArn"),
+        ("QueueConfiguration", "QueueConfigurations", "Queue", "QueueArn"),
+        ("CloudFunctionConfiguration", "LambdaFunctionConfigurations", "CloudFunction", "LambdaFunctionArn"),
+    ];
+
+    /// <summary>The deprecated PutBucketNotification, stored as the current document (the wire routes both forms to the current operation).</summary>
+    private Dictionary<string, object?> PutBucketNotification(RequestContext ctx, Dictionary<string, object?> input)
+    {
+        var legacy = input.GetStruct("NotificationConfiguration") ?? [];
+        var current = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (legacyName, list, legacyArn, arn) in LegacyNotifications)
+        {
+            if (legacy.GetStruct(legacyName) is not { } config) continue;
+            var events = config.GetStrings("Events").Concat(config.GetString("Event") is { } single ? [single] : []).Distinct().ToList();
+            var converted = new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                [arn] = config.GetString(legacyArn),
+                ["Events"] = events.Cast<object?>().ToList(),
+            };
+            if (config.GetString("Id") is { } id) converted["Id"] = id;
+            current[list] = new List<object?> { converted };
+        }
+        return PutBucketNotificationConfiguration(ctx, new(input, StringComparer.Ordinal) { ["NotificationConfiguration"] = current });
+    }
+
+    private Dictionary<string, object?> GetBucketNotification(RequestContext ctx, Dictionary<string, object?> input)
+    {
+        var current = _configs.Get(RequireBucket(ctx, input).Name, NotificationConfigName) ?? [];
+        var output = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (legacyName, list, legacyArn, arn) in LegacyNotifications)
+            if (current.GetList(list)?.OfType<Dictionary<string, object?>>().FirstOrDefault() is { } config)
+                output[legacyName] = new Dictionary<string, object?> { ["Id"] = config.GetString("Id"), ["Events"] = config.GetList("Events"), [legacyArn] = config.GetString(arn) };
+        return output;
     }
 
     /// <summary>Tag rules shared by bucket tagging and lifecycle filters: unique keys, AWS's lengths, no "aws:" keys.</summary>
