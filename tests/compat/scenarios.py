@@ -1,7 +1,14 @@
-"""Scenario registry: each service adds its module's scenarios here."""
+"""Scenario registry: each service adds its module's scenarios here, one line each."""
 from iam_scenarios import IAM_SCENARIOS
+from s3_config_scenarios import S3_CONFIG_SCENARIOS
 from sqs_scenarios import SQS_SCENARIOS
 from ssm_scenarios import SSM_SCENARIOS
 from sts_scenarios import STS_SCENARIOS
 
-SCENARIOS = [*STS_SCENARIOS, *SQS_SCENARIOS, *SSM_SCENARIOS, *IAM_SCENARIOS]
+SCENARIOS = [
+    *STS_SCENARIOS,
+    *SQS_SCENARIOS,
+    *SSM_SCENARIOS,
+    *IAM_SCENARIOS,
+    *S3_CONFIG_SCENARIOS,
+]

@@ -35,6 +35,12 @@ public sealed class AwsGateway(
         var protocol = protocols.Get(protocolName);
         var model = catalog.Get(service, protocolName);
         if (service.Name == "s3") S3Addressing.ToPathStyle(request);
+        var cors = providers.CorsOf(service.Name);
+        if (cors is not null && HttpMethods.IsOptions(request.Method))
+        {
+            await PreflightAsync(http, cors, request, protocol, model, requestId, service.Name, started);
+            return;
+        }
 
         OperationModel? operation = null;
         AwsResponse response;
@@ -81,6 +87,7 @@ public sealed class AwsGateway(
             response = protocol.SerializeError(model, operation, AwsException.InternalFailure(), requestId);
         }
 
+        if (cors is not null && request.Headers.Contains("Origin")) cors.AddCorsHeaders(request, response.Headers);
         RequestIds.Stamp(response.Headers, requestId, service.Name == "s3");
         await HttpAdapter.WriteAsync(http, response);
         // A handler that fails mid-stream has already sent its 200; the client got an error event, the log gets the cause.
@@ -89,6 +96,26 @@ public sealed class AwsGateway(
         if (logger.IsEnabled(LogLevel.Information))
             GatewayLog.Request(logger, service.Name, operation?.Name ?? "?", account, region, response.StatusCode,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>A browser's preflight, answered by the service that owns the resource's CORS rules.</summary>
+    private async Task PreflightAsync(HttpContext http, IResourceCors cors, AwsRequest request, IWireProtocol protocol, ServiceModel model,
+        string requestId, string service, long started)
+    {
+        AwsResponse response;
+        try
+        {
+            response = cors.Preflight(request);
+        }
+        catch (AwsException e)
+        {
+            response = protocol.SerializeError(model, null, e, requestId);
+        }
+        RequestIds.Stamp(response.Headers, requestId, service == "s3");
+        await HttpAdapter.WriteAsync(http, response);
+        if (logger.IsEnabled(LogLevel.Information))
+            GatewayLog.Request(logger, service, "Preflight", CallerIdentity.DefaultAccountId, "", response.StatusCode,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private static AwsException UnknownOperation(string protocol, AwsRequest request) => protocol switch

@@ -17,6 +17,7 @@ public sealed class ProviderRegistry
 
     /// <summary>How a service names the resource of a request and finds its resource policy, if it says.</summary>
     public IResourcePolicySource? ResourcesOf(string service) => _resources.GetValueOrDefault(service);
+    private readonly Dictionary<string, IResourceCors> _cors = new(StringComparer.Ordinal);
 
     public ProviderRegistry(IEnumerable<IAwsProvider> providers)
     {
@@ -27,11 +28,15 @@ public sealed class ProviderRegistry
             _operations[provider.ServiceName] = ops;
             if (provider is IResourcePolicySource resources) _resources[provider.ServiceName] = resources;
             IdentityPolicies ??= provider as IIdentityPolicySource;
+            if (provider is IResourceCors cors) _cors[provider.ServiceName] = cors;
         }
     }
 
     public OperationHandler? Find(string service, string operation) =>
         _operations.TryGetValue(service, out var ops) ? ops.Find(operation) : null;
+
+    /// <summary>The service's own CORS answers, when its resources carry CORS rules.</summary>
+    public IResourceCors? CorsOf(string service) => _cors.GetValueOrDefault(service);
 
     public IReadOnlyCollection<string> Operations(string service) =>
         _operations.TryGetValue(service, out var ops) ? ops.Operations : [];
