@@ -11,13 +11,13 @@ public sealed class ProviderRegistry
     private readonly Dictionary<string, OperationRegistry> _operations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IResourcePolicySource> _resources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IResourceCors> _cors = new(StringComparer.Ordinal);
 
     /// <summary>The service that knows principals' policies (IAM), if one is registered.</summary>
     public IIdentityPolicySource? IdentityPolicies { get; }
 
     /// <summary>How a service names the resource of a request and finds its resource policy, if it says.</summary>
     public IResourcePolicySource? ResourcesOf(string service) => _resources.GetValueOrDefault(service);
-    private readonly Dictionary<string, IResourceCors> _cors = new(StringComparer.Ordinal);
 
     public ProviderRegistry(IEnumerable<IAwsProvider> providers)
     {
