@@ -49,11 +49,11 @@ public sealed class MalformedInputTests(NepheleFixture nephele) : IClassFixture<
     [Fact]
     public async Task An_unimplemented_operation_answers_501_naming_service_and_operation()
     {
-        var (status, body) = await Post("{\"SourceArn\":\"arn:aws:sqs:us-east-1:000000000000:q\"}", "application/x-amz-json-1.0",
-            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=00", "AmazonSQS.StartMessageMoveTask");
+        var (status, body) = await Post("{\"StreamName\":\"s\"}", "application/x-amz-json-1.1",
+            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=00", "Kinesis_20131202.DescribeStream");
         Assert.Equal(HttpStatusCode.NotImplemented, status);
-        Assert.Contains("StartMessageMoveTask", body);
-        Assert.Contains("SQS", body);
+        Assert.Contains("DescribeStream", body);
+        Assert.Contains("Kinesis", body);
     }
 
     [Fact]
