@@ -3,6 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Nephele.Core.Protocols;
 
+// The ciphertext formats are checked directly by tests: older formats cannot be produced through the API any more.
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Nephele.Services.Tests")]
+
 namespace Nephele.Services.Kms;
 
 /// <summary>

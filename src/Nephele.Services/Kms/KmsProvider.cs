@@ -28,27 +28,27 @@ public sealed partial class KmsProvider(ServiceEnvironment env) : IAwsProvider
         .On("ScheduleKeyDeletion", ScheduleKeyDeletion)
         .On("CancelKeyDeletion", CancelKeyDeletion)
         .On("ReplicateKey", ReplicateKey)
-        .On("Encrypt", Encrypt)
-        .On("Decrypt", Decrypt)
-        .On("ReEncrypt", ReEncrypt)
-        .On("GenerateDataKey", GenerateDataKey)
-        .On("GenerateDataKeyWithoutPlaintext", GenerateDataKeyWithoutPlaintext)
-        .On("GenerateDataKeyPair", GenerateDataKeyPair)
-        .On("GenerateDataKeyPairWithoutPlaintext", GenerateDataKeyPairWithoutPlaintext)
+        .On("Encrypt", DryRunnable(Encrypt))
+        .On("Decrypt", DryRunnable(Decrypt))
+        .On("ReEncrypt", DryRunnable(ReEncrypt))
+        .On("GenerateDataKey", DryRunnable(GenerateDataKey))
+        .On("GenerateDataKeyWithoutPlaintext", DryRunnable(GenerateDataKeyWithoutPlaintext))
+        .On("GenerateDataKeyPair", DryRunnable(GenerateDataKeyPair))
+        .On("GenerateDataKeyPairWithoutPlaintext", DryRunnable(GenerateDataKeyPairWithoutPlaintext))
         .On("GenerateRandom", GenerateRandom)
-        .On("Sign", Sign)
-        .On("Verify", Verify)
+        .On("Sign", DryRunnable(Sign))
+        .On("Verify", DryRunnable(Verify))
         .On("GetPublicKey", GetPublicKey)
-        .On("GenerateMac", GenerateMac)
-        .On("VerifyMac", VerifyMac)
+        .On("GenerateMac", DryRunnable(GenerateMac))
+        .On("VerifyMac", DryRunnable(VerifyMac))
         .On("GetKeyPolicy", GetKeyPolicy)
         .On("PutKeyPolicy", PutKeyPolicy)
         .On("ListKeyPolicies", ListKeyPolicies)
-        .On("CreateGrant", CreateGrant)
+        .On("CreateGrant", DryRunnable(CreateGrant))
         .On("ListGrants", ListGrants)
         .On("ListRetirableGrants", ListRetirableGrants)
-        .On("RetireGrant", RetireGrant)
-        .On("RevokeGrant", RevokeGrant)
+        .On("RetireGrant", DryRunnable(RetireGrant))
+        .On("RevokeGrant", DryRunnable(RevokeGrant))
         .On("EnableKeyRotation", EnableKeyRotation)
         .On("DisableKeyRotation", DisableKeyRotation)
         .On("GetKeyRotationStatus", GetKeyRotationStatus)
@@ -61,6 +61,15 @@ public sealed partial class KmsProvider(ServiceEnvironment env) : IAwsProvider
         .On("TagResource", TagResource)
         .On("UntagResource", UntagResource)
         .On("ListResourceTags", ListResourceTags);
+
+    /// <summary>DryRun=true checks the request as usual, then answers DryRunOperationException and keeps no change.</summary>
+    private Func<RequestContext, Dictionary<string, object?>, Dictionary<string, object?>> DryRunnable(
+        Func<RequestContext, Dictionary<string, object?>, Dictionary<string, object?>> handler) => (ctx, input) =>
+        input.GetBool("DryRun") != true ? handler(ctx, input) : Store.Transaction<Dictionary<string, object?>>(() =>
+        {
+            handler(ctx, input);
+            throw new AwsException("DryRunOperationException", "The request would have succeeded, but the DryRun option is set.", 412);
+        });
 
     private Dictionary<string, object?> CreateKey(RequestContext ctx, Dictionary<string, object?> input)
     {
