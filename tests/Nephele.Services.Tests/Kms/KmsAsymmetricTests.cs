@@ -62,7 +62,10 @@ public sealed class KmsAsymmetricTests(NepheleFixture nephele) : KmsTestBase(nep
         var signature = await SignAsync(key.KeyId, "ECDSA_SHA_256", Message, MessageType.RAW);
         var verified = await Kms().VerifyAsync(new VerifyRequest
         {
-            KeyId = key.KeyId, Message = new MemoryStream(Message), Signature = new MemoryStream(signature), SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256,
+            KeyId = key.KeyId,
+            Message = new MemoryStream(Message),
+            Signature = new MemoryStream(signature),
+            SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256,
         });
         Assert.True(verified.SignatureValid);
     }
@@ -77,8 +80,11 @@ public sealed class KmsAsymmetricTests(NepheleFixture nephele) : KmsTestBase(nep
         // A signature over the digest is a signature over the raw message.
         var verified = await Kms().VerifyAsync(new VerifyRequest
         {
-            KeyId = key.KeyId, Message = new MemoryStream(Message), MessageType = MessageType.RAW,
-            Signature = new MemoryStream(signature), SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256,
+            KeyId = key.KeyId,
+            Message = new MemoryStream(Message),
+            MessageType = MessageType.RAW,
+            Signature = new MemoryStream(signature),
+            SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256,
         });
         Assert.True(verified.SignatureValid);
         var error = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() => SignAsync(key.KeyId, "ECDSA_SHA_256", digest[..20], MessageType.DIGEST));
@@ -92,7 +98,10 @@ public sealed class KmsAsymmetricTests(NepheleFixture nephele) : KmsTestBase(nep
         var signature = await SignAsync(key.KeyId, "RSASSA_PSS_SHA_256", Message, MessageType.RAW);
         await Assert.ThrowsAsync<KMSInvalidSignatureException>(() => Kms().VerifyAsync(new VerifyRequest
         {
-            KeyId = key.KeyId, Message = Bytes("another message"), Signature = new MemoryStream(signature), SigningAlgorithm = SigningAlgorithmSpec.RSASSA_PSS_SHA_256,
+            KeyId = key.KeyId,
+            Message = Bytes("another message"),
+            Signature = new MemoryStream(signature),
+            SigningAlgorithm = SigningAlgorithmSpec.RSASSA_PSS_SHA_256,
         }));
     }
 
@@ -142,7 +151,9 @@ public sealed class KmsAsymmetricTests(NepheleFixture nephele) : KmsTestBase(nep
 
         var decrypted = await Kms().DecryptAsync(new DecryptRequest
         {
-            KeyId = key.KeyId, CiphertextBlob = encrypted.CiphertextBlob, EncryptionAlgorithm = EncryptionAlgorithmSpec.FindValue(algorithm),
+            KeyId = key.KeyId,
+            CiphertextBlob = encrypted.CiphertextBlob,
+            EncryptionAlgorithm = EncryptionAlgorithmSpec.FindValue(algorithm),
         });
         Assert.Equal("secret", Text(decrypted.Plaintext));
 
@@ -152,7 +163,9 @@ public sealed class KmsAsymmetricTests(NepheleFixture nephele) : KmsTestBase(nep
         var local = rsa.Encrypt("made locally"u8.ToArray(), padding);
         var fromLocal = await Kms().DecryptAsync(new DecryptRequest
         {
-            KeyId = key.KeyId, CiphertextBlob = new MemoryStream(local), EncryptionAlgorithm = EncryptionAlgorithmSpec.FindValue(algorithm),
+            KeyId = key.KeyId,
+            CiphertextBlob = new MemoryStream(local),
+            EncryptionAlgorithm = EncryptionAlgorithmSpec.FindValue(algorithm),
         });
         Assert.Equal("made locally", Text(fromLocal.Plaintext));
     }
@@ -165,7 +178,9 @@ public sealed class KmsAsymmetricTests(NepheleFixture nephele) : KmsTestBase(nep
         Assert.Equal("Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_2048.", error.Message);
         var tooLong = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() => Kms().EncryptAsync(new EncryptRequest
         {
-            KeyId = key.KeyId, Plaintext = new MemoryStream(new byte[191]), EncryptionAlgorithm = EncryptionAlgorithmSpec.RSAES_OAEP_SHA_256,
+            KeyId = key.KeyId,
+            Plaintext = new MemoryStream(new byte[191]),
+            EncryptionAlgorithm = EncryptionAlgorithmSpec.RSAES_OAEP_SHA_256,
         }));
         Assert.Equal("ValidationException", tooLong.ErrorCode);
     }
@@ -177,7 +192,9 @@ public sealed class KmsAsymmetricTests(NepheleFixture nephele) : KmsTestBase(nep
         var encrypted = await Kms().EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Bytes("x"), EncryptionAlgorithm = EncryptionAlgorithmSpec.RSAES_OAEP_SHA_256 });
         await Assert.ThrowsAsync<InvalidCiphertextException>(() => Kms().DecryptAsync(new DecryptRequest
         {
-            KeyId = key.KeyId, CiphertextBlob = encrypted.CiphertextBlob, EncryptionAlgorithm = EncryptionAlgorithmSpec.RSAES_OAEP_SHA_1,
+            KeyId = key.KeyId,
+            CiphertextBlob = encrypted.CiphertextBlob,
+            EncryptionAlgorithm = EncryptionAlgorithmSpec.RSAES_OAEP_SHA_1,
         }));
     }
 
@@ -199,7 +216,8 @@ public sealed class KmsAsymmetricTests(NepheleFixture nephele) : KmsTestBase(nep
 
         var withoutPlaintext = await Kms().GenerateDataKeyPairWithoutPlaintextAsync(new GenerateDataKeyPairWithoutPlaintextRequest
         {
-            KeyId = key.KeyId, KeyPairSpec = DataKeyPairSpec.FindValue(spec),
+            KeyId = key.KeyId,
+            KeyPairSpec = DataKeyPairSpec.FindValue(spec),
         });
         Assert.NotNull(withoutPlaintext.PrivateKeyCiphertextBlob);
         Assert.NotNull(withoutPlaintext.PublicKey);
@@ -216,7 +234,10 @@ public sealed class KmsAsymmetricTests(NepheleFixture nephele) : KmsTestBase(nep
     private async Task<byte[]> SignAsync(string keyId, string algorithm, byte[] message, MessageType type) =>
         (await Kms().SignAsync(new SignRequest
         {
-            KeyId = keyId, Message = new MemoryStream(message), MessageType = type, SigningAlgorithm = SigningAlgorithmSpec.FindValue(algorithm),
+            KeyId = keyId,
+            Message = new MemoryStream(message),
+            MessageType = type,
+            SigningAlgorithm = SigningAlgorithmSpec.FindValue(algorithm),
         })).Signature.ToArray();
 
     private async Task<byte[]> PublicKeyAsync(string keyId) =>

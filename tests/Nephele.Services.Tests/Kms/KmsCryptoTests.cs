@@ -151,7 +151,10 @@ public sealed class KmsCryptoTests(NepheleFixture nephele) : KmsTestBase(nephele
         await Assert.ThrowsAsync<NotFoundException>(() => Kms().EncryptAsync(new EncryptRequest { KeyId = Guid.NewGuid().ToString(), Plaintext = Bytes("x"), DryRun = true }));
         await Assert.ThrowsAsync<DryRunOperationException>(() => Kms().CreateGrantAsync(new CreateGrantRequest
         {
-            KeyId = key.KeyId, GranteePrincipal = "arn:aws:iam::000000000000:role/a", Operations = [GrantOperation.Decrypt], DryRun = true,
+            KeyId = key.KeyId,
+            GranteePrincipal = "arn:aws:iam::000000000000:role/a",
+            Operations = [GrantOperation.Decrypt],
+            DryRun = true,
         }));
         Assert.Empty((await Kms().ListGrantsAsync(new ListGrantsRequest { KeyId = key.KeyId })).Grants);
     }

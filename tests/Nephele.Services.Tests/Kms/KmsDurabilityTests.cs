@@ -55,7 +55,9 @@ public sealed class KmsDurabilityTests : IDisposable
             signingId = (await kms.CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.ECC_NIST_P256, KeyUsage = KeyUsageType.SIGN_VERIFY })).KeyMetadata.KeyId;
             signature = (await kms.SignAsync(new SignRequest
             {
-                KeyId = signingId, Message = new MemoryStream("m"u8.ToArray()), SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256,
+                KeyId = signingId,
+                Message = new MemoryStream("m"u8.ToArray()),
+                SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256,
             })).Signature.ToArray();
         }
 
@@ -65,7 +67,10 @@ public sealed class KmsDurabilityTests : IDisposable
         Assert.Single((await after.ListKeyRotationsAsync(new ListKeyRotationsRequest { KeyId = symmetricId })).Rotations);
         var verified = await after.VerifyAsync(new VerifyRequest
         {
-            KeyId = signingId, Message = new MemoryStream("m"u8.ToArray()), Signature = new MemoryStream(signature), SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256,
+            KeyId = signingId,
+            Message = new MemoryStream("m"u8.ToArray()),
+            Signature = new MemoryStream(signature),
+            SigningAlgorithm = SigningAlgorithmSpec.ECDSA_SHA_256,
         });
         Assert.True(verified.SignatureValid);
     }

@@ -22,7 +22,10 @@ public sealed class KmsHmacTests(NepheleFixture nephele) : KmsTestBase(nephele),
         Assert.Equal(mac.Mac.ToArray(), again.Mac.ToArray());
         var verified = await Kms().VerifyMacAsync(new VerifyMacRequest
         {
-            KeyId = key.KeyId, Message = Bytes("data"), Mac = new MemoryStream(mac.Mac.ToArray()), MacAlgorithm = MacAlgorithmSpec.FindValue(algorithm),
+            KeyId = key.KeyId,
+            Message = Bytes("data"),
+            Mac = new MemoryStream(mac.Mac.ToArray()),
+            MacAlgorithm = MacAlgorithmSpec.FindValue(algorithm),
         });
         Assert.True(verified.MacValid);
     }
@@ -33,7 +36,10 @@ public sealed class KmsHmacTests(NepheleFixture nephele) : KmsTestBase(nephele),
         var key = await NewKey(KeySpec.HMAC_256, KeyUsageType.GENERATE_VERIFY_MAC);
         await Assert.ThrowsAsync<KMSInvalidMacException>(() => Kms().VerifyMacAsync(new VerifyMacRequest
         {
-            KeyId = key.KeyId, Message = Bytes("data"), Mac = new MemoryStream(new byte[32]), MacAlgorithm = MacAlgorithmSpec.HMAC_SHA_256,
+            KeyId = key.KeyId,
+            Message = Bytes("data"),
+            Mac = new MemoryStream(new byte[32]),
+            MacAlgorithm = MacAlgorithmSpec.HMAC_SHA_256,
         }));
     }
 

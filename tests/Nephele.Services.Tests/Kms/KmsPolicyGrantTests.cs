@@ -100,11 +100,17 @@ public sealed class KmsPolicyGrantTests(NepheleFixture nephele) : KmsTestBase(ne
         var retiring = $"arn:aws:iam::000000000000:role/retirer-{key.KeyId}";
         var byToken = await Kms().CreateGrantAsync(new CreateGrantRequest
         {
-            KeyId = key.KeyId, GranteePrincipal = "arn:aws:iam::000000000000:role/a", RetiringPrincipal = retiring, Operations = [GrantOperation.Decrypt],
+            KeyId = key.KeyId,
+            GranteePrincipal = "arn:aws:iam::000000000000:role/a",
+            RetiringPrincipal = retiring,
+            Operations = [GrantOperation.Decrypt],
         });
         var byId = await Kms().CreateGrantAsync(new CreateGrantRequest
         {
-            KeyId = key.KeyId, GranteePrincipal = "arn:aws:iam::000000000000:role/b", RetiringPrincipal = retiring, Operations = [GrantOperation.Encrypt],
+            KeyId = key.KeyId,
+            GranteePrincipal = "arn:aws:iam::000000000000:role/b",
+            RetiringPrincipal = retiring,
+            Operations = [GrantOperation.Encrypt],
         });
 
         var retirable = await Kms().ListRetirableGrantsAsync(new ListRetirableGrantsRequest { RetiringPrincipal = retiring });
@@ -122,7 +128,9 @@ public sealed class KmsPolicyGrantTests(NepheleFixture nephele) : KmsTestBase(ne
         var key = await NewKey();
         var error = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() => Kms().CreateGrantAsync(new CreateGrantRequest
         {
-            KeyId = key.KeyId, GranteePrincipal = "arn:aws:iam::000000000000:role/a", Operations = [new GrantOperation("Explode")],
+            KeyId = key.KeyId,
+            GranteePrincipal = "arn:aws:iam::000000000000:role/a",
+            Operations = [new GrantOperation("Explode")],
         }));
         Assert.Equal("ValidationException", error.ErrorCode);
     }

@@ -62,7 +62,10 @@ public sealed class SsmSecureStringTests(NepheleFixture nephele) : IClassFixture
         var name = Unique();
         await Assert.ThrowsAsync<InvalidKeyIdException>(() => Ssm().PutParameterAsync(new PutParameterRequest
         {
-            Name = name, Value = "pw", Type = ParameterType.SecureString, KeyId = Guid.NewGuid().ToString(),
+            Name = name,
+            Value = "pw",
+            Type = ParameterType.SecureString,
+            KeyId = Guid.NewGuid().ToString(),
         }));
         await Assert.ThrowsAsync<ParameterNotFoundException>(() => Ssm().GetParameterAsync(new GetParameterRequest { Name = name }));
     }
