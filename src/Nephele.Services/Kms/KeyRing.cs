@@ -49,8 +49,12 @@ internal sealed class KeyRing(KeyStore store)
         _ => throw InvalidState(key),
     };
 
-    public static AwsException InvalidState(KeyRecord key) =>
-        new("KMSInvalidStateException", key.KeyState == "PendingDeletion" ? $"{key.Arn} is pending deletion." : $"{key.Arn} is not pending deletion.");
+    public static AwsException InvalidState(KeyRecord key) => new("KMSInvalidStateException", key.KeyState switch
+    {
+        "PendingDeletion" => $"{key.Arn} is pending deletion.",
+        "PendingImport" => $"{key.Arn} is pending import.",
+        _ => $"{key.Arn} is not pending deletion.",
+    });
 
     /// <summary>Seals plaintext under a symmetric encryption key's current material version.</summary>
     public static byte[] Seal(KeyRecord key, byte[] plaintext, Dictionary<string, string> context, string operation = "Encrypt")

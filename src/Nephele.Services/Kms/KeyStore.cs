@@ -57,6 +57,9 @@ internal sealed class KeyStore(IStateStore state, TimeProvider clock)
     /// original (see <see cref="KeyMaterial"/>), so this view is the same however often and wherever it is computed.</summary>
     private KeyRecord CatchUp(KeyRecord key)
     {
+        // Imported material past its ValidTo is deleted by KMS: the key waits for a new import.
+        if (key.ValidTo is { } validTo && validTo <= clock.GetUtcNow() && key.KeyState is "Enabled" or "Disabled")
+            return key with { KeyState = "PendingImport", Material = [], ValidTo = null };
         if (!key.RotationEnabled || key.NextRotationDate is not { } next || key.RotationPeriodInDays is not { } days || next > clock.GetUtcNow())
             return key;
         var rotations = key.Rotations.ToList();

@@ -73,6 +73,8 @@ public sealed partial class KmsProvider
     {
         var key = CustomerKey(ctx, input.RequireString("KeyId"), action);
         RequireSymmetric(key, action);
+        if (key.Origin == "EXTERNAL")
+            throw new AwsException("UnsupportedOperationException", $"{key.Arn} has imported key material; Nephele does not rotate imported key material.");
         if (key.MultiRegion && key.PrimaryRegion != ctx.Scope.Region)
             throw new AwsException("UnsupportedOperationException", $"{key.Arn} is a multi-Region replica key; manage rotation on its primary key.");
         return KeyRing.Usable(key);

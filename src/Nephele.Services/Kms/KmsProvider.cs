@@ -28,6 +28,9 @@ public sealed partial class KmsProvider(ServiceEnvironment env) : IAwsProvider
         .On("ScheduleKeyDeletion", ScheduleKeyDeletion)
         .On("CancelKeyDeletion", CancelKeyDeletion)
         .On("ReplicateKey", ReplicateKey)
+        .On("GetParametersForImport", GetParametersForImport)
+        .On("ImportKeyMaterial", ImportKeyMaterial)
+        .On("DeleteImportedKeyMaterial", DeleteImportedKeyMaterial)
         .On("Encrypt", DryRunnable(Encrypt))
         .On("Decrypt", DryRunnable(Decrypt))
         .On("ReEncrypt", DryRunnable(ReEncrypt))
@@ -80,8 +83,10 @@ public sealed partial class KmsProvider(ServiceEnvironment env) : IAwsProvider
             throw AwsException.Validation($"1 validation error detected: Value '{spec}' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [{string.Join(", ", KeySpecs.All)}]");
         var usage = input.GetString("KeyUsage") ?? "ENCRYPT_DECRYPT";
         var origin = input.GetString("Origin") ?? "AWS_KMS";
-        if (origin != "AWS_KMS")
-            throw new AwsException("UnsupportedOperationException", $"Nephele supports only Origin AWS_KMS; {origin} (imported or external key material) is not supported yet.");
+        if (origin is not ("AWS_KMS" or "EXTERNAL"))
+            throw new AwsException("UnsupportedOperationException", $"Nephele supports Origin AWS_KMS and EXTERNAL; {origin} (custom key stores) is not supported yet.");
+        if (origin == "EXTERNAL" && KeySpecs.IsAsymmetric(spec))
+            throw new AwsException("UnsupportedOperationException", $"Nephele imports key material for symmetric and HMAC keys only, not for KeySpec {spec}.");
         if (!KeySpecs.Usages(spec).Contains(usage) && KeySpecs.Usages(spec).Length > 0)
             throw AwsException.Validation($"KeyUsage {usage} is not compatible with KeySpec {spec}");
         if (KeySpecs.Usages(spec).Length == 0 || !KeySpecs.Supported(spec))
@@ -99,10 +104,11 @@ public sealed partial class KmsProvider(ServiceEnvironment env) : IAwsProvider
             Arn = $"arn:aws:kms:{ctx.Scope.Region}:{ctx.Scope.AccountId}:key/{id}",
             Description = description,
             CreationDate = ctx.Now,
-            KeyState = "Enabled",
+            KeyState = origin == "EXTERNAL" ? "PendingImport" : "Enabled",
             KeySpec = spec,
             KeyUsage = usage,
-            Material = KeySpecs.Generate(spec),
+            Origin = origin,
+            Material = origin == "EXTERNAL" ? [] : KeySpecs.Generate(spec),
             Policy = policy,
             Tags = tags,
             MultiRegion = multiRegion,
@@ -128,7 +134,7 @@ public sealed partial class KmsProvider(ServiceEnvironment env) : IAwsProvider
     private Dictionary<string, object?> SetState(RequestContext ctx, Dictionary<string, object?> input, string state, string action) => Store.Transaction(() =>
     {
         var key = CustomerKey(ctx, input.RequireString("KeyId"), action);
-        if (key.KeyState == "PendingDeletion") throw KeyRing.InvalidState(key);
+        if (key.KeyState is "PendingDeletion" or "PendingImport") throw KeyRing.InvalidState(key);
         Store.PutKey(ctx.Scope, key with { KeyState = state });
         return new Dictionary<string, object?>();
     });
@@ -166,7 +172,8 @@ public sealed partial class KmsProvider(ServiceEnvironment env) : IAwsProvider
     {
         var key = CustomerKey(ctx, input.RequireString("KeyId"), "CancelKeyDeletion");
         if (key.KeyState != "PendingDeletion") throw KeyRing.InvalidState(key);
-        Store.PutKey(ctx.Scope, key with { KeyState = "Disabled", DeletionDate = null, PendingWindowInDays = null });
+        // A key whose imported material is gone goes back to waiting for an import.
+        Store.PutKey(ctx.Scope, key with { KeyState = key.Material.Length == 0 ? "PendingImport" : "Disabled", DeletionDate = null, PendingWindowInDays = null });
         return new Dictionary<string, object?> { ["KeyId"] = key.Arn };
     });
 
@@ -193,7 +200,12 @@ public sealed partial class KmsProvider(ServiceEnvironment env) : IAwsProvider
         if (KeySpecs.EncryptionAlgorithms(key.KeySpec, key.KeyUsage) is { Length: > 0 } encryption) metadata["EncryptionAlgorithms"] = encryption.ToList<object?>();
         if (KeySpecs.SigningAlgorithms(key.KeySpec, key.KeyUsage) is { Length: > 0 } signing) metadata["SigningAlgorithms"] = signing.ToList<object?>();
         if (KeySpecs.MacAlgorithms(key.KeySpec) is { Length: > 0 } mac) metadata["MacAlgorithms"] = mac.ToList<object?>();
-        if (key.KeySpec == SymmetricDefault) metadata["CurrentKeyMaterialId"] = KeyMaterial.Id(key, key.MaterialVersion);
+        if (key.KeySpec == SymmetricDefault && key.Material.Length > 0) metadata["CurrentKeyMaterialId"] = KeyMaterial.Id(key, key.MaterialVersion);
+        if (key.Origin == "EXTERNAL")
+        {
+            metadata["ExpirationModel"] = key.ValidTo is null ? "KEY_MATERIAL_DOES_NOT_EXPIRE" : "KEY_MATERIAL_EXPIRES";
+            metadata["ValidTo"] = key.ValidTo;
+        }
         if (key.MultiRegion) metadata["MultiRegionConfiguration"] = MultiRegionConfiguration(ctx, key);
         return metadata;
     }

@@ -35,6 +35,18 @@ internal sealed record KeyRecord
 
     public bool MultiRegion { get; init; }
 
+    /// <summary>For imported key material (Origin EXTERNAL): when it expires, or null when it does not.</summary>
+    public DateTimeOffset? ValidTo { get; init; }
+
+    /// <summary>SHA-256 of the imported material, so a re-import must bring the same bytes back.</summary>
+    public byte[]? ImportedMaterialDigest { get; init; }
+
+    /// <summary>The pending GetParametersForImport: wrapping private key (PKCS#8), its algorithm, token and expiry.</summary>
+    public byte[]? ImportWrappingKey { get; init; }
+    public string? ImportWrappingAlgorithm { get; init; }
+    public byte[]? ImportToken { get; init; }
+    public DateTimeOffset? ImportParametersValidTo { get; init; }
+
     /// <summary>For a multi-Region key: the region of its primary key.</summary>
     public string? PrimaryRegion { get; init; }
 
