@@ -50,7 +50,9 @@ public sealed class KmsImportTests(NepheleFixture nephele) : KmsTestBase(nephele
         var key = (await Kms().CreateKeyAsync(new CreateKeyRequest { Origin = OriginType.EXTERNAL })).KeyMetadata;
         var parameters = await Kms().GetParametersForImportAsync(new GetParametersForImportRequest
         {
-            KeyId = key.KeyId, WrappingAlgorithm = AlgorithmSpec.RSAES_OAEP_SHA_256, WrappingKeySpec = WrappingKeySpec.RSA_2048,
+            KeyId = key.KeyId,
+            WrappingAlgorithm = AlgorithmSpec.RSAES_OAEP_SHA_256,
+            WrappingKeySpec = WrappingKeySpec.RSA_2048,
         });
         using var rsa = RSA.Create();
         rsa.ImportSubjectPublicKeyInfo(parameters.PublicKey.ToArray(), out _);
@@ -64,7 +66,9 @@ public sealed class KmsImportTests(NepheleFixture nephele) : KmsTestBase(nephele
         var native = await NewKey();
         await Assert.ThrowsAsync<UnsupportedOperationException>(() => Kms().GetParametersForImportAsync(new GetParametersForImportRequest
         {
-            KeyId = native.KeyId, WrappingAlgorithm = AlgorithmSpec.RSAES_OAEP_SHA_256, WrappingKeySpec = WrappingKeySpec.RSA_2048,
+            KeyId = native.KeyId,
+            WrappingAlgorithm = AlgorithmSpec.RSAES_OAEP_SHA_256,
+            WrappingKeySpec = WrappingKeySpec.RSA_2048,
         }));
     }
 
@@ -72,7 +76,9 @@ public sealed class KmsImportTests(NepheleFixture nephele) : KmsTestBase(nephele
     {
         var parameters = await Kms().GetParametersForImportAsync(new GetParametersForImportRequest
         {
-            KeyId = keyId, WrappingAlgorithm = AlgorithmSpec.RSAES_OAEP_SHA_256, WrappingKeySpec = WrappingKeySpec.RSA_2048,
+            KeyId = keyId,
+            WrappingAlgorithm = AlgorithmSpec.RSAES_OAEP_SHA_256,
+            WrappingKeySpec = WrappingKeySpec.RSA_2048,
         });
         using var rsa = RSA.Create();
         rsa.ImportSubjectPublicKeyInfo(parameters.PublicKey.ToArray(), out _);
