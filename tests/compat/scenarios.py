@@ -1,5 +1,6 @@
 """Scenario registry: each service adds its module's scenarios here, one line each."""
 from iam_scenarios import IAM_SCENARIOS
+from kms_scenarios import KMS_SCENARIOS
 from s3_config_scenarios import S3_CONFIG_SCENARIOS
 from sqs_scenarios import SQS_SCENARIOS
 from ssm_scenarios import SSM_SCENARIOS
@@ -11,4 +12,5 @@ SCENARIOS = [
     *SSM_SCENARIOS,
     *IAM_SCENARIOS,
     *S3_CONFIG_SCENARIOS,
+    *KMS_SCENARIOS,
 ]

@@ -24,12 +24,19 @@ internal static class Workloads
     public const string Sts = "sts";
     public const string SqsSend = "sqs-send";
     public const string SqsReceive = "sqs-receive";
-    public static readonly string[] All = [Sts, SqsSend, SqsReceive];
+    public const string KmsEncrypt = "kms-encrypt";
+    public const string KmsDecrypt = "kms-decrypt";
+    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt];
+
+    /// <summary>Whether a step moves several messages (SQS), so messages per second are worth a column.</summary>
+    public static bool CountsMessages(string name) => name is SqsSend or SqsReceive;
 
     public static string Describe(string name) => name switch
     {
         SqsSend => "SQS SendMessageBatch (10 messages of 32 bytes per request)",
         SqsReceive => "SQS ReceiveMessage (MaxNumberOfMessages 10) + DeleteMessageBatch per request, queue pre-filled",
+        KmsEncrypt => "KMS Encrypt of 4 KiB under a symmetric key",
+        KmsDecrypt => "KMS Decrypt of a 4 KiB ciphertext",
         _ => "STS GetCallerIdentity",
     };
 
@@ -37,6 +44,8 @@ internal static class Workloads
     {
         SqsSend => new SqsSendWorkload(endpoint),
         SqsReceive => new SqsReceiveWorkload(endpoint),
+        KmsEncrypt => new KmsEncryptWorkload(endpoint),
+        KmsDecrypt => new KmsDecryptWorkload(endpoint),
         _ => new StsCaller(endpoint),
     };
 }

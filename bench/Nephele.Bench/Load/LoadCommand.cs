@@ -72,7 +72,7 @@ internal static class LoadCommand
                         subject.Add(result);
                         subject.Client.Observe(result);
                         Console.WriteLine($"round {round + 1}/{rounds}  {subject.Label,-22} {result.RequestsPerSecond,7:0} req/s" +
-                            (workload == Workloads.Sts ? "" : $" {result.MessagesPerSecond,7:0} msg/s") + $"  p99 {result.Percentile(99),6:0.00} ms" +
+                            (!Workloads.CountsMessages(workload) ? "" : $" {result.MessagesPerSecond,7:0} msg/s") + $"  p99 {result.Percentile(99),6:0.00} ms" +
                             (result.FirstError is null ? "" : $"  {result.Failed} failed, first: {result.FirstError}"));
                     }
                     catch (BenchException e)
@@ -84,7 +84,7 @@ internal static class LoadCommand
             Console.WriteLine();
             Console.WriteLine($"load: {Workloads.Describe(workload)} via AWS SDK for .NET, {workers} workers, {seconds} s per target in {rounds} rounds after " +
                 $"{warmup.TotalSeconds:0} s warm-up, {Environment.ProcessorCount} cores shared by client and servers, {MachineLoad.Describe()}, {DateTime.Now:yyyy-MM-dd HH:mm}");
-            Console.WriteLine(Summarize(subjects, workload != Workloads.Sts));
+            Console.WriteLine(Summarize(subjects, Workloads.CountsMessages(workload)));
             foreach (var subject in subjects.Where(s => s.Skipped is not null))
                 Console.WriteLine($"{subject.Label}: not measured: {subject.Skipped}");
             return subjects.Any(s => s.Result is not null) ? 0 : BenchCli.Failed;

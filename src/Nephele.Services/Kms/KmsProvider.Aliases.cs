@@ -5,37 +5,37 @@ namespace Nephele.Services.Kms;
 
 public sealed partial class KmsProvider
 {
-    private Dictionary<string, object?> CreateAlias(RequestContext ctx, Dictionary<string, object?> input) => _store.Transaction(() =>
+    private Dictionary<string, object?> CreateAlias(RequestContext ctx, Dictionary<string, object?> input) => Store.Transaction(() =>
     {
         var name = AliasName(input);
         var key = Resolve(ctx, input.RequireString("TargetKeyId"), allowAlias: false);
-        if (_store.GetAlias(ctx.Scope, name) is not null)
+        if (Store.GetAlias(ctx.Scope, name) is not null)
             throw new AwsException("AlreadyExistsException", $"An alias with the name {AliasArn(ctx, name)} already exists");
-        _store.PutAlias(ctx.Scope, new AliasRecord { AliasName = name, TargetKeyId = key.KeyId, CreationDate = ctx.Now, LastUpdatedDate = ctx.Now });
+        Store.PutAlias(ctx.Scope, new AliasRecord { AliasName = name, TargetKeyId = key.KeyId, CreationDate = ctx.Now, LastUpdatedDate = ctx.Now });
         return new Dictionary<string, object?>();
     });
 
-    private Dictionary<string, object?> UpdateAlias(RequestContext ctx, Dictionary<string, object?> input) => _store.Transaction(() =>
+    private Dictionary<string, object?> UpdateAlias(RequestContext ctx, Dictionary<string, object?> input) => Store.Transaction(() =>
     {
         var name = AliasName(input);
         var key = Resolve(ctx, input.RequireString("TargetKeyId"), allowAlias: false);
-        var alias = _store.GetAlias(ctx.Scope, name)
+        var alias = Store.GetAlias(ctx.Scope, name)
             ?? throw new AwsException("NotFoundException", $"Alias {AliasArn(ctx, name)} is not found.");
-        _store.PutAlias(ctx.Scope, alias with { TargetKeyId = key.KeyId, LastUpdatedDate = ctx.Now });
+        Store.PutAlias(ctx.Scope, alias with { TargetKeyId = key.KeyId, LastUpdatedDate = ctx.Now });
         return new Dictionary<string, object?>();
     });
 
     private Dictionary<string, object?> DeleteAlias(RequestContext ctx, Dictionary<string, object?> input)
     {
         var name = AliasName(input);
-        if (_store.GetAlias(ctx.Scope, name) is null || !_store.DeleteAlias(ctx.Scope, name))
+        if (Store.GetAlias(ctx.Scope, name) is null || !Store.DeleteAlias(ctx.Scope, name))
             throw new AwsException("NotFoundException", $"Alias {AliasArn(ctx, name)} is not found.");
         return [];
     }
 
     private Dictionary<string, object?> ListAliases(RequestContext ctx, Dictionary<string, object?> input)
     {
-        IEnumerable<AliasRecord> aliases = _store.Aliases(ctx.Scope);
+        IEnumerable<AliasRecord> aliases = Store.Aliases(ctx.Scope);
         if (input.GetString("KeyId") is { } keyId)
         {
             var key = Resolve(ctx, keyId, allowAlias: false);
@@ -52,21 +52,21 @@ public sealed partial class KmsProvider
         }), "Aliases", next);
     }
 
-    private Dictionary<string, object?> TagResource(RequestContext ctx, Dictionary<string, object?> input) => _store.Transaction(() =>
+    private Dictionary<string, object?> TagResource(RequestContext ctx, Dictionary<string, object?> input) => Store.Transaction(() =>
     {
-        var key = Resolve(ctx, input.RequireString("KeyId"), allowAlias: false);
+        var key = CustomerKey(ctx, input.RequireString("KeyId"), "TagResource");
         var tags = new Dictionary<string, string>(key.Tags, StringComparer.Ordinal);
         foreach (var (k, v) in KmsTags.Read(input)) tags[k] = v;
-        _store.PutKey(ctx.Scope, key with { Tags = tags });
+        Store.PutKey(ctx.Scope, key with { Tags = tags });
         return new Dictionary<string, object?>();
     });
 
-    private Dictionary<string, object?> UntagResource(RequestContext ctx, Dictionary<string, object?> input) => _store.Transaction(() =>
+    private Dictionary<string, object?> UntagResource(RequestContext ctx, Dictionary<string, object?> input) => Store.Transaction(() =>
     {
-        var key = Resolve(ctx, input.RequireString("KeyId"), allowAlias: false);
+        var key = CustomerKey(ctx, input.RequireString("KeyId"), "UntagResource");
         var tags = new Dictionary<string, string>(key.Tags, StringComparer.Ordinal);
         foreach (var k in input.GetStrings("TagKeys")) tags.Remove(k);
-        _store.PutKey(ctx.Scope, key with { Tags = tags });
+        Store.PutKey(ctx.Scope, key with { Tags = tags });
         return new Dictionary<string, object?>();
     });
 

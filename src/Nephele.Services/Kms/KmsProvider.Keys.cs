@@ -5,38 +5,20 @@ namespace Nephele.Services.Kms;
 
 public sealed partial class KmsProvider
 {
-    /// <summary>The key a KeyId names: a key id, key ARN, alias name or alias ARN (aliases only where allowed).</summary>
-    private KeyRecord Resolve(RequestContext ctx, string identifier, bool allowAlias = true)
-    {
-        var arnPrefix = $"arn:aws:kms:{ctx.Scope.Region}:{ctx.Scope.AccountId}:";
-        var local = identifier.StartsWith(arnPrefix, StringComparison.Ordinal) ? identifier[arnPrefix.Length..] : identifier;
-        if (local.StartsWith("alias/", StringComparison.Ordinal))
-        {
-            if (!allowAlias)
-                throw AwsException.Validation($"1 validation error detected: Value '{identifier}' at 'keyId' failed to satisfy constraint: Member must be a key id or key ARN");
-            var alias = _store.GetAlias(ctx.Scope, local)
-                ?? throw new AwsException("NotFoundException", $"Alias {arnPrefix}{local} is not found.");
-            return _store.GetKey(ctx.Scope, alias.TargetKeyId)!;
-        }
-        var id = local.StartsWith("key/", StringComparison.Ordinal) ? local[4..] : local;
-        return _store.GetKey(ctx.Scope, id)
-            ?? throw new AwsException("NotFoundException", $"Key '{arnPrefix}key/{id}' does not exist");
-    }
+    private KeyRecord Resolve(RequestContext ctx, string identifier, bool allowAlias = true) => _ring.Resolve(ctx.Scope, identifier, allowAlias);
 
-    /// <summary>A key that can encrypt and decrypt now: enabled, not disabled or pending deletion.</summary>
-    private KeyRecord Usable(RequestContext ctx, string identifier)
-    {
-        var key = Resolve(ctx, identifier);
-        return key.KeyState switch
-        {
-            "Enabled" => key,
-            "Disabled" => throw new AwsException("DisabledException", $"{key.Arn} is disabled."),
-            _ => throw InvalidState(key),
-        };
-    }
+    private KeyRecord Usable(RequestContext ctx, string identifier) => _ring.Usable(ctx.Scope, identifier);
 
-    private static AwsException InvalidState(KeyRecord key) =>
-        new("KMSInvalidStateException", key.KeyState == "PendingDeletion" ? $"{key.Arn} is pending deletion." : $"{key.Arn} is not pending deletion.");
+    /// <summary>A key the caller may administer: AWS managed keys are changed only by AWS, and their key policy
+    /// allows the account nothing but reading them.</summary>
+    private KeyRecord CustomerKey(RequestContext ctx, string identifier, string action, bool allowAlias = false)
+    {
+        var key = Resolve(ctx, identifier, allowAlias);
+        if (key.AwsManaged)
+            throw new AwsException("AccessDeniedException",
+                $"User: {ctx.Caller.Arn} is not authorized to perform: kms:{action} on resource: {key.Arn} because no resource-based policy allows the kms:{action} action");
+        return key;
+    }
 
     /// <summary>One page of items in key order, after the Marker, at most Limit (1-1000, default 100).</summary>
     private static (List<T> Page, string? NextMarker) Page<T>(IEnumerable<T> items, Func<T, string> key, Dictionary<string, object?> input)

@@ -9,6 +9,15 @@ internal sealed record SecretVersion
     public required string VersionId { get; init; }
     public string? SecretString { get; init; }
     public byte[]? SecretBinary { get; init; }
+
+    /// <summary>The value encrypted through KMS (SecretString as UTF-8, or SecretBinary), bound to the secret ARN and
+    /// version id. When set, SecretString and SecretBinary are null; versions stored before KMS encryption existed
+    /// keep their plain value instead.</summary>
+    public byte[]? Ciphertext { get; init; }
+
+    /// <summary>Whether <see cref="Ciphertext"/> holds a SecretBinary (else a SecretString).</summary>
+    public bool Binary { get; init; }
+
     public required DateTimeOffset CreatedDate { get; init; }
     public List<string> Stages { get; init; } = [];
 }

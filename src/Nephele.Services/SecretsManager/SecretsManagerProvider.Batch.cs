@@ -46,7 +46,7 @@ public sealed partial class SecretsManagerProvider
             foreach (var entry in (List<object?>)listed["SecretList"]!)
             {
                 var record = Find(ctx, (string)((Dictionary<string, object?>)entry!)["Name"]!);
-                if (record.WithStage(Current) is { } version) values.Add(ValueOf(record, version));
+                if (record.WithStage(Current) is { } version) values.Add(ValueOf(ctx, record, version));
             }
             return new() { ["SecretValues"] = values, ["Errors"] = new List<object?>(), ["NextToken"] = listed["NextToken"] };
         }
@@ -60,7 +60,7 @@ public sealed partial class SecretsManagerProvider
                 var record = Live(ctx, id);
                 var version = record.WithStage(Current)
                     ?? throw NotFound($"Secrets Manager can't find the specified secret value for staging label: {Current}");
-                found.Add(ValueOf(record, version));
+                found.Add(ValueOf(ctx, record, version));
             }
             catch (AwsException e)
             {

@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
 using Nephele.Core.Gateway;
 using Nephele.Core.Protocols;
+using Nephele.Services.Kms;
 
 namespace Nephele.Services.SecretsManager;
 
 /// <summary>
 /// Secrets Manager: secrets with versions and staging labels, scheduled deletion on Nephele's clock, tags.
-/// Values are stored as given; KMS encryption at rest arrives with the KMS service (issue 6), KmsKeyId is kept for it.
+/// Values are encrypted at rest through KMS (the secret's KmsKeyId, or the AWS managed key alias/aws/secretsmanager).
 /// </summary>
 public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAwsProvider
 {
@@ -14,6 +15,7 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
     private const string Previous = "AWSPREVIOUS";
 
     private readonly SecretStore _store = new(env.State, env.Clock);
+    private readonly KmsEnvelope _kms = new(env);
 
     public string ServiceName => "secretsmanager";
 
@@ -49,21 +51,23 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
                 if (existing.DeletedDate is not null)
                     throw InvalidRequest("You can't create this secret because a secret with this name is already scheduled for deletion.");
                 // A retry with the same token and value is the same request: answer it again.
-                if (existing.Versions.FirstOrDefault(v => v.VersionId == token) is { } same && SameValue(same, text, binary))
+                if (existing.Versions.FirstOrDefault(v => v.VersionId == token) is { } same && SameValue(ctx, existing, same, text, binary))
                     return Identify(existing, same.VersionId);
                 throw new AwsException("ResourceExistsException", $"The operation failed because the secret {name} already exists.");
             }
             var now = ctx.Now;
+            var arn = $"arn:aws:secretsmanager:{ctx.Region}:{ctx.AccountId}:secret:{name}-{ArnSuffix()}";
+            var kmsKeyId = input.GetString("KmsKeyId");
             var record = new SecretRecord
             {
                 Name = name,
-                Arn = $"arn:aws:secretsmanager:{ctx.Region}:{ctx.AccountId}:secret:{name}-{ArnSuffix()}",
+                Arn = arn,
                 Description = input.GetString("Description"),
-                KmsKeyId = input.GetString("KmsKeyId"),
+                KmsKeyId = kmsKeyId,
                 Tags = ReadTags(input),
                 CreatedDate = now,
                 LastChangedDate = now,
-                Versions = text is null && binary is null ? [] : [new SecretVersion { VersionId = token, SecretString = text, SecretBinary = binary, CreatedDate = now, Stages = [Current] }],
+                Versions = text is null && binary is null ? [] : [Sealed(ctx, arn, kmsKeyId, token, text, binary) with { Stages = [Current] }],
             };
             _store.Put(ctx.Scope, record);
             return Identify(record, record.Versions.Count > 0 ? token : null);
@@ -80,19 +84,23 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
                 ?? throw NotFound($"Secrets Manager can't find the specified secret value for VersionId: {versionId}")
             : record.WithStage(stage ?? Current)
                 ?? throw NotFound($"Secrets Manager can't find the specified secret value for staging label: {stage ?? Current}");
-        return ValueOf(record, version);
+        return ValueOf(ctx, record, version);
     }
 
-    private static Dictionary<string, object?> ValueOf(SecretRecord record, SecretVersion version) => new()
+    private Dictionary<string, object?> ValueOf(RequestContext ctx, SecretRecord record, SecretVersion version)
     {
-        ["ARN"] = record.Arn,
-        ["Name"] = record.Name,
-        ["VersionId"] = version.VersionId,
-        ["SecretString"] = version.SecretString,
-        ["SecretBinary"] = version.SecretBinary,
-        ["VersionStages"] = Strings(version.Stages),
-        ["CreatedDate"] = version.CreatedDate,
-    };
+        var (text, binary) = Opened(ctx, record, version);
+        return new()
+        {
+            ["ARN"] = record.Arn,
+            ["Name"] = record.Name,
+            ["VersionId"] = version.VersionId,
+            ["SecretString"] = text,
+            ["SecretBinary"] = binary,
+            ["VersionStages"] = Strings(version.Stages),
+            ["CreatedDate"] = version.CreatedDate,
+        };
+    }
 
     private Dictionary<string, object?> PutSecretValue(RequestContext ctx, Dictionary<string, object?> input)
     {
@@ -136,12 +144,12 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
     }
 
     /// <summary>Adds a version (or recognises a retried one) and moves its staging labels onto it.</summary>
-    private static (SecretRecord, SecretVersion) AddVersion(RequestContext ctx, SecretRecord record, string token, string? text, byte[]? binary, List<string> stages)
+    private (SecretRecord, SecretVersion) AddVersion(RequestContext ctx, SecretRecord record, string token, string? text, byte[]? binary, List<string> stages)
     {
         if (record.Versions.FirstOrDefault(v => v.VersionId == token) is { } existing)
-            return SameValue(existing, text, binary) ? (record, existing)
+            return SameValue(ctx, record, existing, text, binary) ? (record, existing)
                 : throw new AwsException("ResourceExistsException", "You can't modify an existing version, you can only create a new version.");
-        var version = new SecretVersion { VersionId = token, SecretString = text, SecretBinary = binary, CreatedDate = ctx.Now };
+        var version = Sealed(ctx, record.Arn, record.KmsKeyId, token, text, binary);
         var updated = record with { Versions = [.. record.Versions, version], LastChangedDate = ctx.Now };
         foreach (var stage in stages) updated = MoveStage(updated, stage, token);
         // AWS keeps about 100 versions; the oldest ones without a staging label go first.
@@ -201,8 +209,11 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
         return (text, binary);
     }
 
-    private static bool SameValue(SecretVersion v, string? text, byte[]? binary) =>
-        v.SecretString == text && (v.SecretBinary ?? []).AsSpan().SequenceEqual(binary ?? []);
+    private bool SameValue(RequestContext ctx, SecretRecord record, SecretVersion v, string? text, byte[]? binary)
+    {
+        var (storedText, storedBinary) = Opened(ctx, record, v);
+        return storedText == text && (storedBinary ?? []).AsSpan().SequenceEqual(binary ?? []);
+    }
 
     private static string Token(Dictionary<string, object?> input)
     {

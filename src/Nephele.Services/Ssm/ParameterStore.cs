@@ -14,6 +14,10 @@ internal sealed record ParameterVersion
     public string? Description { get; init; }
     public string? AllowedPattern { get; init; }
     public string? KeyId { get; init; }
+
+    /// <summary>True when <see cref="Value"/> is the base64 KMS ciphertext of a SecureString; false for plain values
+    /// and for SecureStrings stored before KMS encryption existed (kept as given).</summary>
+    public bool Encrypted { get; init; }
     public required DateTimeOffset LastModifiedDate { get; init; }
     public required string LastModifiedUser { get; init; }
     public List<string> Labels { get; init; } = [];

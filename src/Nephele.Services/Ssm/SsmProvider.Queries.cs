@@ -54,7 +54,7 @@ public sealed partial class SsmProvider
             ["LastModifiedDate"] = v.LastModifiedDate,
             ["LastModifiedUser"] = v.LastModifiedUser,
             ["Description"] = v.Description,
-            ["Value"] = Present(v, decrypt),
+            ["Value"] = Present(ctx, record.Name, v, decrypt),
             ["AllowedPattern"] = v.AllowedPattern,
             ["Version"] = v.Version,
             ["Labels"] = v.Labels.Select(l => (object?)l).ToList(),

@@ -2,12 +2,13 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Nephele.Core.Gateway;
 using Nephele.Core.Protocols;
+using Nephele.Services.Kms;
 
 namespace Nephele.Services.Ssm;
 
 /// <summary>
-/// SSM Parameter Store: versioned, labelled, tagged parameters. SecureString values are stored as given;
-/// real KMS encryption at rest arrives with the KMS service (issue 6), until then only the response shape differs.
+/// SSM Parameter Store: versioned, labelled, tagged parameters. SecureString values are encrypted through KMS (the
+/// KeyId given, or the AWS managed key alias/aws/ssm) with the parameter ARN as encryption context, as AWS does.
 /// </summary>
 public sealed partial class SsmProvider(ServiceEnvironment env) : IAwsProvider
 {
@@ -16,6 +17,7 @@ public sealed partial class SsmProvider(ServiceEnvironment env) : IAwsProvider
     private static readonly string[] DataTypes = ["text", "aws:ec2:image", "aws:ssm:integration"];
 
     private readonly ParameterStore _store = new(env.State, env.Clock);
+    private readonly KmsEnvelope _kms = new(env);
 
     public string ServiceName => "ssm";
 
@@ -74,16 +76,18 @@ public sealed partial class SsmProvider(ServiceEnvironment env) : IAwsProvider
             var pattern = input.GetString("AllowedPattern") ?? previous?.AllowedPattern;
             if (pattern is not null && !Matches(pattern, value))
                 throw new AwsException("ParameterPatternMismatchException", $"Parameter value, cannot be validated against allowedPattern: {pattern}");
+            var keyId = effectiveType == "SecureString" ? input.GetString("KeyId") ?? previous?.KeyId ?? DefaultKeyAlias : null;
             var version = new ParameterVersion
             {
                 Version = (previous?.Version ?? 0) + 1,
-                Value = value,
+                Value = keyId is null ? value : Encrypt(ctx, name, keyId, value),
+                Encrypted = keyId is not null,
                 Type = effectiveType,
                 Tier = effectiveTier,
                 DataType = dataType ?? previous?.DataType ?? "text",
                 Description = input.GetString("Description") ?? previous?.Description,
                 AllowedPattern = pattern,
-                KeyId = effectiveType == "SecureString" ? input.GetString("KeyId") ?? previous?.KeyId ?? "alias/aws/ssm" : null,
+                KeyId = keyId,
                 LastModifiedDate = ctx.Now,
                 LastModifiedUser = ctx.Caller.Arn,
                 Policies = policies,
@@ -169,23 +173,17 @@ public sealed partial class SsmProvider(ServiceEnvironment env) : IAwsProvider
         return labelled is null ? null : (record, labelled, ":" + selector);
     }
 
-    private static Dictionary<string, object?> ToParameter(RequestContext ctx, string name, ParameterVersion v, string? selector, bool decrypt) => new()
+    private Dictionary<string, object?> ToParameter(RequestContext ctx, string name, ParameterVersion v, string? selector, bool decrypt) => new()
     {
         ["Name"] = name,
         ["Type"] = v.Type,
-        ["Value"] = Present(v, decrypt),
+        ["Value"] = Present(ctx, name, v, decrypt),
         ["Version"] = v.Version,
         ["Selector"] = selector,
         ["LastModifiedDate"] = v.LastModifiedDate,
         ["ARN"] = ParameterNames.Arn(ctx.Region, ctx.AccountId, name),
         ["DataType"] = v.DataType,
     };
-
-    // Without decryption AWS returns the ciphertext blob, base64. Until KMS exists the "ciphertext" is an
-    // opaque-looking encoding of the value: never the plaintext itself, so callers that forget WithDecryption notice.
-    private static string Present(ParameterVersion v, bool decrypt) =>
-        v.Type != "SecureString" || decrypt ? v.Value
-            : Convert.ToBase64String(Encoding.UTF8.GetBytes($"nephele:{v.KeyId}:{Convert.ToBase64String(Encoding.UTF8.GetBytes(v.Value))}"));
 
     private static AwsException ParameterNotFound(string name) => new("ParameterNotFound", $"Parameter {name} not found.");
 

@@ -142,4 +142,20 @@ public sealed class KmsCryptoTests(NepheleFixture nephele) : KmsTestBase(nephele
         Assert.Equal(32, first.Plaintext.Length);
         Assert.NotEqual(first.Plaintext.ToArray(), second.Plaintext.ToArray());
     }
+
+    [Fact]
+    public async Task Dry_run_checks_the_request_and_answers_dry_run_operation()
+    {
+        var key = await NewKey();
+        await Assert.ThrowsAsync<DryRunOperationException>(() => Kms().EncryptAsync(new EncryptRequest { KeyId = key.KeyId, Plaintext = Bytes("x"), DryRun = true }));
+        await Assert.ThrowsAsync<NotFoundException>(() => Kms().EncryptAsync(new EncryptRequest { KeyId = Guid.NewGuid().ToString(), Plaintext = Bytes("x"), DryRun = true }));
+        await Assert.ThrowsAsync<DryRunOperationException>(() => Kms().CreateGrantAsync(new CreateGrantRequest
+        {
+            KeyId = key.KeyId,
+            GranteePrincipal = "arn:aws:iam::000000000000:role/a",
+            Operations = [GrantOperation.Decrypt],
+            DryRun = true,
+        }));
+        Assert.Empty((await Kms().ListGrantsAsync(new ListGrantsRequest { KeyId = key.KeyId })).Grants);
+    }
 }

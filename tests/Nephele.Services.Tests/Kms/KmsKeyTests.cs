@@ -26,11 +26,33 @@ public sealed class KmsKeyTests(NepheleFixture nephele) : KmsTestBase(nephele), 
     }
 
     [Fact]
-    public async Task Asymmetric_key_specs_are_rejected()
+    public async Task Key_usage_must_suit_the_key_spec()
     {
         var error = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() =>
-            Kms().CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.RSA_2048, KeyUsage = KeyUsageType.SIGN_VERIFY }));
+            Kms().CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.ECC_NIST_P256, KeyUsage = KeyUsageType.ENCRYPT_DECRYPT }));
         Assert.Equal("ValidationException", error.ErrorCode);
+        error = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() =>
+            Kms().CreateKeyAsync(new CreateKeyRequest { KeySpec = KeySpec.SYMMETRIC_DEFAULT, KeyUsage = KeyUsageType.SIGN_VERIFY }));
+        Assert.Equal("ValidationException", error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Key_description_is_updated()
+    {
+        var key = await NewKey("before");
+        await Kms().UpdateKeyDescriptionAsync(new UpdateKeyDescriptionRequest { KeyId = key.KeyId, Description = "after" });
+        Assert.Equal("after", (await Kms().DescribeKeyAsync(new DescribeKeyRequest { KeyId = key.KeyId })).KeyMetadata.Description);
+    }
+
+    [Fact]
+    public async Task Tagging_through_an_alias_is_an_invalid_key_id()
+    {
+        var key = await NewKey();
+        var alias = $"alias/tagged-{key.KeyId}";
+        await Kms().CreateAliasAsync(new CreateAliasRequest { AliasName = alias, TargetKeyId = key.KeyId });
+        var error = await Assert.ThrowsAsync<NotFoundException>(() =>
+            Kms().TagResourceAsync(new TagResourceRequest { KeyId = alias, Tags = [new Tag { TagKey = "a", TagValue = "1" }] }));
+        Assert.Equal($"Invalid keyId {alias}", error.Message);
     }
 
     [Fact]

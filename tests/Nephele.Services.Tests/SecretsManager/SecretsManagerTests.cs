@@ -104,7 +104,13 @@ public sealed class SecretsManagerTests(NepheleFixture nephele) : IClassFixture<
     public async Task Update_secret_changes_description_and_adds_a_version_for_a_new_value()
     {
         var name = Unique();
-        await _sm.Call("CreateSecret", new { Name = name, SecretString = "a", Description = "old", KmsKeyId = "alias/custom" });
+        // The key must exist: the value is encrypted under it.
+        var kms = nephele.Client((c, cfg) => new Amazon.KeyManagementService.AmazonKeyManagementServiceClient(c, (Amazon.KeyManagementService.AmazonKeyManagementServiceConfig)cfg),
+            new Amazon.KeyManagementService.AmazonKeyManagementServiceConfig());
+        var alias = $"alias/custom-{Guid.NewGuid():N}";
+        var key = (await kms.CreateKeyAsync(new Amazon.KeyManagementService.Model.CreateKeyRequest())).KeyMetadata;
+        await kms.CreateAliasAsync(new Amazon.KeyManagementService.Model.CreateAliasRequest { AliasName = alias, TargetKeyId = key.KeyId });
+        await _sm.Call("CreateSecret", new { Name = name, SecretString = "a", Description = "old", KmsKeyId = alias });
         var noValue = await _sm.Call("UpdateSecret", new { SecretId = name, Description = "new" });
         Assert.False(noValue.TryGetProperty("VersionId", out _));
         var withValue = await _sm.Call("UpdateSecret", new { SecretId = name, SecretString = "b" });
@@ -112,7 +118,7 @@ public sealed class SecretsManagerTests(NepheleFixture nephele) : IClassFixture<
 
         var described = await _sm.Call("DescribeSecret", new { SecretId = name });
         Assert.Equal("new", described.GetProperty("Description").GetString());
-        Assert.Equal("alias/custom", described.GetProperty("KmsKeyId").GetString());
+        Assert.Equal(alias, described.GetProperty("KmsKeyId").GetString());
         Assert.True(described.TryGetProperty("CreatedDate", out _));
         Assert.Equal(2, described.GetProperty("VersionIdsToStages").EnumerateObject().Count());
         Assert.Equal("b", (await _sm.Call("GetSecretValue", new { SecretId = name })).GetProperty("SecretString").GetString());
