@@ -157,4 +157,33 @@ public sealed class IamEnforcementTests(EnforcingNepheleFixture nephele) : IClas
         await session.SendMessageAsync(url, "as the role");
         await Assert.ThrowsAnyAsync<AmazonSQSException>(() => session.PurgeQueueAsync(url));
     }
+
+    [Fact]
+    public async Task A_key_policy_naming_the_account_defers_to_IAM_and_one_naming_the_user_grants()
+    {
+        var root = nephele.Client((c, cfg) => new Amazon.KeyManagementService.AmazonKeyManagementServiceClient(c, (Amazon.KeyManagementService.AmazonKeyManagementServiceConfig)cfg),
+            new Amazon.KeyManagementService.AmazonKeyManagementServiceConfig(), Account, "secret");
+        var key = (await root.CreateKeyAsync(new Amazon.KeyManagementService.Model.CreateKeyRequest())).KeyMetadata;
+        var (id, secret) = await UserWithPolicy("crypto-user", Allow("\"kms:Encrypt\"", key.Arn));
+        var user = nephele.Client((c, cfg) => new Amazon.KeyManagementService.AmazonKeyManagementServiceClient(c, (Amazon.KeyManagementService.AmazonKeyManagementServiceConfig)cfg),
+            new Amazon.KeyManagementService.AmazonKeyManagementServiceConfig(), id, secret);
+        var sealedText = await user.EncryptAsync(new Amazon.KeyManagementService.Model.EncryptRequest { KeyId = key.KeyId, Plaintext = new MemoryStream([1, 2, 3]) });
+        var denied = await Assert.ThrowsAnyAsync<Amazon.KeyManagementService.AmazonKeyManagementServiceException>(() =>
+            user.DecryptAsync(new Amazon.KeyManagementService.Model.DecryptRequest { CiphertextBlob = sealedText.CiphertextBlob }));
+        Assert.Equal("AccessDeniedException", denied.ErrorCode);
+        Assert.Contains(key.Arn, denied.Message);
+
+        await root.PutKeyPolicyAsync(new Amazon.KeyManagementService.Model.PutKeyPolicyRequest
+        {
+            KeyId = key.KeyId,
+            PolicyName = "default",
+            Policy = $$"""
+                {"Version":"2012-10-17","Statement":[
+                  {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{Account}}:root"},"Action":"kms:*","Resource":"*"},
+                  {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{Account}}:user/crypto-user"},"Action":"kms:Decrypt","Resource":"*"}]}
+                """,
+        });
+        sealedText.CiphertextBlob.Position = 0;
+        await user.DecryptAsync(new Amazon.KeyManagementService.Model.DecryptRequest { CiphertextBlob = sealedText.CiphertextBlob });
+    }
 }
