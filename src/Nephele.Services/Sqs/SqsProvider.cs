@@ -19,7 +19,11 @@ public sealed partial class SqsProvider(ServiceEnvironment env) : IAwsProvider
 
     public string ServiceName => "sqs";
 
-    public void Register(OperationRegistry operations) => operations
+    public void Register(OperationRegistry operations)
+    {
+        // Other services (SNS) reach queues by ARN through the event bus, never through this class.
+        env.Events.RegisterTarget("sqs", this);
+        operations
         .On("CreateQueue", CreateQueue)
         .On("GetQueueUrl", GetQueueUrl)
         .On("ListQueues", ListQueues)
@@ -38,6 +42,7 @@ public sealed partial class SqsProvider(ServiceEnvironment env) : IAwsProvider
         .On("DeleteMessageBatch", DeleteMessageBatch)
         .On("ChangeMessageVisibility", ChangeMessageVisibility)
         .On("ChangeMessageVisibilityBatch", ChangeMessageVisibilityBatch);
+    }
 
     /// <summary>A queue found from a request: where it lives and its stored record.</summary>
     private readonly record struct QueueRef(Scope Scope, QueueRecord Queue)
