@@ -50,7 +50,7 @@ internal static class SnsInternalEndpoints
         var scope = ScopeOf(http);
         var only = http.Request.Query[filter].FirstOrDefault();
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteStartObject(property);
@@ -114,13 +114,16 @@ internal static class SnsInternalEndpoints
     }
 
     private static Task Text(HttpContext http, int status, string text, string contentType) =>
-        Bytes(http, status, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), contentType);
+        Bytes(http, status, System.Text.Encoding.UTF8.GetBytes(text), contentType);
 
-    private static async Task Bytes(HttpContext http, int status, MemoryStream body, string contentType)
+    private static Task Bytes(HttpContext http, int status, MemoryStream body, string contentType) =>
+        Bytes(http, status, body.ToArray(), contentType);
+
+    private static async Task Bytes(HttpContext http, int status, byte[] body, string contentType)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = contentType;
         http.Response.ContentLength = body.Length;
-        await http.Response.Body.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length));
+        await http.Response.Body.WriteAsync(body);
     }
 }
