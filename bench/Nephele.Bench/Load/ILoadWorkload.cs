@@ -24,12 +24,14 @@ internal static class Workloads
     public const string Sts = "sts";
     public const string SqsSend = "sqs-send";
     public const string SqsReceive = "sqs-receive";
-    public static readonly string[] All = [Sts, SqsSend, SqsReceive];
+    public const string SnsPublish = "sns-publish";
+    public static readonly string[] All = [Sts, SqsSend, SqsReceive, SnsPublish];
 
     public static string Describe(string name) => name switch
     {
         SqsSend => "SQS SendMessageBatch (10 messages of 32 bytes per request)",
         SqsReceive => "SQS ReceiveMessage (MaxNumberOfMessages 10) + DeleteMessageBatch per request, queue pre-filled",
+        SnsPublish => "SNS Publish (32 bytes) to a topic with 10 SQS subscribers (signed envelope), one publish per request",
         _ => "STS GetCallerIdentity",
     };
 
@@ -37,6 +39,7 @@ internal static class Workloads
     {
         SqsSend => new SqsSendWorkload(endpoint),
         SqsReceive => new SqsReceiveWorkload(endpoint),
+        SnsPublish => new SnsPublishWorkload(endpoint),
         _ => new StsCaller(endpoint),
     };
 }
