@@ -201,9 +201,13 @@ public sealed partial class SnsProvider
             {
                 ["healthyRetryPolicy"] = new JsonObject
                 {
-                    ["minDelayTarget"] = retry.MinDelayTarget, ["maxDelayTarget"] = retry.MaxDelayTarget, ["numRetries"] = retry.NumRetries,
-                    ["numMaxDelayRetries"] = retry.NumMaxDelayRetries, ["numNoDelayRetries"] = retry.NumNoDelayRetries,
-                    ["numMinDelayRetries"] = retry.NumMinDelayRetries, ["backoffFunction"] = retry.BackoffFunction,
+                    ["minDelayTarget"] = retry.MinDelayTarget,
+                    ["maxDelayTarget"] = retry.MaxDelayTarget,
+                    ["numRetries"] = retry.NumRetries,
+                    ["numMaxDelayRetries"] = retry.NumMaxDelayRetries,
+                    ["numNoDelayRetries"] = retry.NumNoDelayRetries,
+                    ["numMinDelayRetries"] = retry.NumMinDelayRetries,
+                    ["backoffFunction"] = retry.BackoffFunction,
                 },
             }.ToJsonString();
         }
