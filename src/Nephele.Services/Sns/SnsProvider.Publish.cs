@@ -28,7 +28,8 @@ public sealed partial class SnsProvider
         var topic = ResolveTopic(arn, string.IsNullOrEmpty(topicArn) ? "TargetArn" : "TopicArn");
         CheckFifo(topic, request);
         var baseUrl = BaseUrl(ctx);
-        var (messageId, sequence, http) = _state.Transaction(() => Fanout(ctx, topic, request, baseUrl));
+        var prepared = Prepare(ctx, topic, request);
+        var (messageId, sequence, http) = _state.Transaction(() => Fanout(topic, request, prepared, baseUrl));
         if (http) _http.Kick();
         var result = new Dictionary<string, object?> { ["MessageId"] = messageId };
         if (sequence is not null) result["SequenceNumber"] = sequence;
@@ -72,12 +73,13 @@ public sealed partial class SnsProvider
             }
         }
         var baseUrl = BaseUrl(ctx);
+        var prepared = accepted.Select(a => Prepare(ctx, topic, a.Request)).ToList();
         var anyHttp = _state.Transaction(() =>
         {
             var http = false;
-            foreach (var (id, request) in accepted)
+            foreach (var ((id, request), ready) in accepted.Zip(prepared))
             {
-                var (messageId, sequence, h) = Fanout(ctx, topic, request, baseUrl);
+                var (messageId, sequence, h) = Fanout(topic, request, ready, baseUrl);
                 http |= h;
                 var result = new Dictionary<string, object?> { ["Id"] = id, ["MessageId"] = messageId };
                 if (sequence is not null) result["SequenceNumber"] = sequence;
@@ -105,46 +107,65 @@ public sealed partial class SnsProvider
     }
 
     /// <summary>
+    /// What a publish needs that is slow or read-only, done before the write transaction so the store's write lock
+    /// is not held for it: the message id and time, the topic's subscriptions, and the RSA signatures (one per
+    /// distinct message text; MessageStructure=json can give protocols their own).
+    /// </summary>
+    private sealed record PreparedPublish(string MessageId, DateTimeOffset Now, List<SubscriptionRecord> Subscriptions, Dictionary<string, string> Signatures);
+
+    private PreparedPublish Prepare(RequestContext ctx, TopicRef topic, PublishRequest request)
+    {
+        var messageId = Guid.NewGuid().ToString();
+        var now = ctx.Now;
+        var subscriptions = SubscriptionsOf(topic).Where(s => !s.PendingConfirmation).ToList();
+        var signatures = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (subscriptions.Any(s => !s.RawMessageDelivery || s.Protocol == "lambda"))
+        {
+            var version = topic.Topic.Attributes.GetValueOrDefault("SignatureVersion") ?? "1";
+            foreach (var text in request.PerProtocol?.Values.Distinct() ?? [request.Message])
+                signatures[text] = _signer.Sign(SnsEnvelope.NotificationSigningFields(text, messageId, request.Subject, Iso(now), topic.Arn), version);
+        }
+        return new PreparedPublish(messageId, now, subscriptions, signatures);
+    }
+
+    /// <summary>
     /// Hands one message to every confirmed subscription whose filter policy accepts it; runs inside the publish
     /// transaction, so the deliveries are stored together or not at all. Returns the message id, the FIFO sequence
     /// number, and whether HTTP deliveries were queued.
     /// </summary>
-    private (string MessageId, string? Sequence, bool Http) Fanout(RequestContext ctx, TopicRef topic, PublishRequest request, string baseUrl)
+    private (string MessageId, string? Sequence, bool Http) Fanout(TopicRef topic, PublishRequest request, PreparedPublish prepared, string baseUrl)
     {
-        var now = ctx.Now;
-        string? sequence = null;
-        string? deduplicationId = null;
+        var now = prepared.Now;
         if (topic.Topic.IsFifo)
         {
-            deduplicationId = request.MessageDeduplicationId
+            var deduplicationId = request.MessageDeduplicationId
                 ?? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request.Message)));
             var key = $"{topic.Name}/{deduplicationId}";
             var millis = now.ToUnixTimeMilliseconds();
             // Within five minutes the same deduplication id is accepted again but not delivered again.
             if (_deduplication.Get(topic.Scope, key, SnsJsonContext.Default.TopicDeduplicationRecord) is { } seen && seen.ExpiresMillis > millis)
                 return (seen.MessageId, seen.SequenceNumber, false);
-            sequence = $"{millis:D15}{Interlocked.Increment(ref _sequence) % 100_000:D5}";
-            var id = Guid.NewGuid().ToString();
-            _deduplication.Put(topic.Scope, key, new TopicDeduplicationRecord { MessageId = id, SequenceNumber = sequence, ExpiresMillis = millis + DeduplicationWindowMillis },
+            var sequence = $"{millis:D15}{Interlocked.Increment(ref _sequence) % 100_000:D5}";
+            _deduplication.Put(topic.Scope, key, new TopicDeduplicationRecord { MessageId = prepared.MessageId, SequenceNumber = sequence, ExpiresMillis = millis + DeduplicationWindowMillis },
                 SnsJsonContext.Default.TopicDeduplicationRecord);
-            return (id, sequence, Deliver(topic, request, id, sequence, deduplicationId, now, baseUrl));
+            return (prepared.MessageId, sequence, Deliver(topic, request, prepared, sequence, deduplicationId, baseUrl));
         }
-        var messageId = Guid.NewGuid().ToString();
-        return (messageId, null, Deliver(topic, request, messageId, null, null, now, baseUrl));
+        return (prepared.MessageId, null, Deliver(topic, request, prepared, null, null, baseUrl));
     }
 
-    private bool Deliver(TopicRef topic, PublishRequest request, string messageId, string? sequence, string? deduplicationId, DateTimeOffset now, string baseUrl)
+    private bool Deliver(TopicRef topic, PublishRequest request, PreparedPublish prepared, string? sequence, string? deduplicationId, string baseUrl)
     {
+        var (messageId, now) = (prepared.MessageId, prepared.Now);
         var http = false;
         var timestamp = Iso(now);
         var signatureVersion = topic.Topic.Attributes.GetValueOrDefault("SignatureVersion") ?? "1";
-        // One signature per distinct message text: MessageStructure=json can give each protocol its own.
+        // One envelope per distinct message text, signed in Prepare.
         var notifications = new Dictionary<string, Notification>(StringComparer.Ordinal);
         Notification NotificationFor(string protocol)
         {
             var message = request.MessageFor(protocol);
             if (notifications.TryGetValue(message, out var existing)) return existing;
-            var signature = _signer.Sign(SnsEnvelope.NotificationSigningFields(message, messageId, request.Subject, timestamp, topic.Arn), signatureVersion);
+            var signature = prepared.Signatures[message];
             return notifications[message] = new Notification
             {
                 MessageId = messageId,
@@ -160,9 +181,8 @@ public sealed partial class SnsProvider
             };
         }
 
-        foreach (var subscription in SubscriptionsOf(topic))
+        foreach (var subscription in prepared.Subscriptions)
         {
-            if (subscription.PendingConfirmation) continue;
             if (subscription.Attributes.GetValueOrDefault("FilterPolicy") is { Length: > 0 } policy
                 && !FilterPolicy.Get(policy, subscription.Attributes.GetValueOrDefault("FilterPolicyScope") ?? "MessageAttributes")
                     .Matches(request.Attributes, request.MessageFor(subscription.Protocol)))
