@@ -7,6 +7,7 @@ using Nephele.Services.Iam;
 using Nephele.Services.Kms;
 using Nephele.Services.S3;
 using Nephele.Services.SecretsManager;
+using Nephele.Services.Sns;
 using Nephele.Services.Sqs;
 using Nephele.Services.Ssm;
 using Nephele.Services.Sts;
@@ -25,6 +26,7 @@ public static class ServiceCatalog
         new KmsProvider(env),
         new S3Provider(env),
         new IamProvider(env),
+        new SnsProvider(env),
     ];
 
     /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>

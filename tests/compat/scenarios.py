@@ -2,6 +2,7 @@
 from iam_scenarios import IAM_SCENARIOS
 from kms_scenarios import KMS_SCENARIOS
 from s3_config_scenarios import S3_CONFIG_SCENARIOS
+from sns_scenarios import SNS_SCENARIOS
 from sqs_scenarios import SQS_SCENARIOS
 from ssm_scenarios import SSM_SCENARIOS
 from sts_scenarios import STS_SCENARIOS
@@ -13,4 +14,5 @@ SCENARIOS = [
     *IAM_SCENARIOS,
     *S3_CONFIG_SCENARIOS,
     *KMS_SCENARIOS,
+    *SNS_SCENARIOS,
 ]

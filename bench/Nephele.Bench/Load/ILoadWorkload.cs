@@ -26,7 +26,8 @@ internal static class Workloads
     public const string SqsReceive = "sqs-receive";
     public const string KmsEncrypt = "kms-encrypt";
     public const string KmsDecrypt = "kms-decrypt";
-    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt];
+    public const string SnsPublish = "sns-publish";
+    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish];
 
     /// <summary>Whether a step moves several messages (SQS), so messages per second are worth a column.</summary>
     public static bool CountsMessages(string name) => name is SqsSend or SqsReceive;
@@ -37,6 +38,7 @@ internal static class Workloads
         SqsReceive => "SQS ReceiveMessage (MaxNumberOfMessages 10) + DeleteMessageBatch per request, queue pre-filled",
         KmsEncrypt => "KMS Encrypt of 4 KiB under a symmetric key",
         KmsDecrypt => "KMS Decrypt of a 4 KiB ciphertext",
+        SnsPublish => "SNS Publish (32 bytes) to a topic with 10 SQS subscribers (signed envelope), one publish per request",
         _ => "STS GetCallerIdentity",
     };
 
@@ -46,6 +48,7 @@ internal static class Workloads
         SqsReceive => new SqsReceiveWorkload(endpoint),
         KmsEncrypt => new KmsEncryptWorkload(endpoint),
         KmsDecrypt => new KmsDecryptWorkload(endpoint),
+        SnsPublish => new SnsPublishWorkload(endpoint),
         _ => new StsCaller(endpoint),
     };
 }

@@ -66,6 +66,7 @@ public sealed class NepheleServer : IAsyncDisposable
         builder.Services.AddSingleton(new RequestAuthenticator(credentials, clock, options.EnforceSignatures));
         builder.Services.AddSingleton(sp => new RequestAuthorizer(sp.GetRequiredService<ProviderRegistry>(), options.EnforceIam));
         builder.Services.AddSingleton<AwsGateway>();
+        var routes = new InternalRoutes();
         builder.Services.AddSingleton(sp => new ProviderRegistry(providers(new ServiceEnvironment
         {
             Options = options,
@@ -73,14 +74,18 @@ public sealed class NepheleServer : IAsyncDisposable
             State = state,
             Credentials = credentials,
             Logging = sp.GetRequiredService<ILoggerFactory>(),
+            Routes = routes,
         })));
         builder.Services.AddSingleton(sp => new InternalEndpoints(options, index, sp.GetRequiredService<ProviderRegistry>(), clock, state));
 
         var app = builder.Build();
         var gateway = app.Services.GetRequiredService<AwsGateway>();
         var internals = app.Services.GetRequiredService<InternalEndpoints>();
-        app.Run(http => InternalEndpoints.Matches(http.Request.Path) ? internals.HandleAsync(http) : gateway.HandleAsync(http));
-        return new NepheleServer(app, state, options, index, app.Services.GetRequiredService<ProviderRegistry>());
+        var registry = app.Services.GetRequiredService<ProviderRegistry>();
+        app.Run(http => InternalEndpoints.Matches(http.Request.Path) ? internals.HandleAsync(http)
+            : routes.Find(http.Request.Path) is { } route ? route(http)
+            : gateway.HandleAsync(http));
+        return new NepheleServer(app, state, options, index, registry);
     }
 
     public async Task StartAsync(CancellationToken ct = default)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nephele.Core.Auth;
+using Nephele.Core.Events;
 using Nephele.Core.State;
 using Nephele.Core.Time;
 
@@ -14,4 +15,8 @@ public sealed class ServiceEnvironment
     public required IStateStore State { get; init; }
     public required ICredentialStore Credentials { get; init; }
     public required ILoggerFactory Logging { get; init; }
+    /// <summary>Deliveries and events between services (SNS to SQS, later Lambda); one per server.</summary>
+    public EventBus Events { get; init; } = new();
+    /// <summary>Non-AWS HTTP endpoints a service serves next to its API (e.g. SNS's signing certificate).</summary>
+    public InternalRoutes Routes { get; init; } = new();
 }
