@@ -4,6 +4,7 @@ using Nephele.Core.Gateway;
 using Nephele.Core.State;
 using Nephele.Core.Time;
 using Nephele.Services.Kms;
+using Nephele.Services.Logs;
 using Nephele.Services.SecretsManager;
 using Nephele.Services.Sqs;
 using Nephele.Services.Ssm;
@@ -21,6 +22,7 @@ public static class ServiceCatalog
         new SecretsManagerProvider(env),
         new SqsProvider(env),
         new KmsProvider(env),
+        new LogsProvider(env),
     ];
 
     /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>
