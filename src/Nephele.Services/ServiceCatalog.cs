@@ -4,6 +4,7 @@ using Nephele.Core.Gateway;
 using Nephele.Core.State;
 using Nephele.Core.Time;
 using Nephele.Services.Kms;
+using Nephele.Services.Lambda;
 using Nephele.Services.Logs;
 using Nephele.Services.SecretsManager;
 using Nephele.Services.Sqs;
@@ -23,6 +24,7 @@ public static class ServiceCatalog
         new SqsProvider(env),
         new KmsProvider(env),
         new LogsProvider(env),
+        new LambdaProvider(env),
     ];
 
     /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>

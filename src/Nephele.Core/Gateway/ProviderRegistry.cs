@@ -4,9 +4,11 @@ namespace Nephele.Core.Gateway;
 
 public enum ServiceState { NotImplemented, Available, Running }
 
-/// <summary>The registered service providers, their operation handlers, and whether each has served yet.</summary>
-public sealed class ProviderRegistry
+/// <summary>The registered service providers, their operation handlers, and whether each has served yet.
+/// Disposing it disposes the providers that own resources (Lambda's runtime processes).</summary>
+public sealed class ProviderRegistry : IAsyncDisposable
 {
+    private readonly List<IAwsProvider> _providers = [];
     private readonly Dictionary<string, OperationRegistry> _operations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _running = new(StringComparer.Ordinal);
 
@@ -14,6 +16,7 @@ public sealed class ProviderRegistry
     {
         foreach (var provider in providers)
         {
+            _providers.Add(provider);
             var ops = new OperationRegistry();
             provider.Register(ops);
             _operations[provider.ServiceName] = ops;
@@ -31,4 +34,13 @@ public sealed class ProviderRegistry
         : _running.ContainsKey(service) ? ServiceState.Running : ServiceState.Available;
 
     public void MarkRunning(string service) => _running.TryAdd(service, true);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var provider in _providers)
+        {
+            if (provider is IAsyncDisposable async) await async.DisposeAsync();
+            else if (provider is IDisposable sync) sync.Dispose();
+        }
+    }
 }

@@ -3,6 +3,9 @@ using Nephele.Core.State;
 
 namespace Nephele.Services.Logs;
 
+/// <summary>Events for one stream: (epoch milliseconds, message) each.</summary>
+public sealed record LogBatch(Scope Scope, string Group, string Stream, IReadOnlyList<(long Timestamp, string Message)> Events);
+
 /// <summary>
 /// How other services write to CloudWatch Logs (Lambda's function output, later API Gateway and CodeBuild):
 /// the group and stream are created when missing, as AWS's own services do.
@@ -26,6 +29,13 @@ public sealed class LogSink(ServiceEnvironment env)
             return 0;
         });
     }
+
+    /// <summary>Appends several batches in one transaction.</summary>
+    public void Append(IReadOnlyList<LogBatch> batches) => _store.Transaction(() =>
+    {
+        foreach (var b in batches) Append(b.Scope, b.Group, b.Stream, b.Events);
+        return 0;
+    });
 
     /// <summary>The messages of a stream in order (for tests and `nephele logs`).</summary>
     public IReadOnlyList<string> Read(Scope scope, string group, string stream)
