@@ -1,6 +1,8 @@
 """Scenario registry: each service adds its module's scenarios here."""
+from lambda_scenarios import LAMBDA_SCENARIOS
+from logs_scenarios import LOGS_SCENARIOS
 from sqs_scenarios import SQS_SCENARIOS
 from ssm_scenarios import SSM_SCENARIOS
 from sts_scenarios import STS_SCENARIOS
 
-SCENARIOS = [*STS_SCENARIOS, *SQS_SCENARIOS, *SSM_SCENARIOS]
+SCENARIOS = [*STS_SCENARIOS, *SQS_SCENARIOS, *SSM_SCENARIOS, *LOGS_SCENARIOS, *LAMBDA_SCENARIOS]

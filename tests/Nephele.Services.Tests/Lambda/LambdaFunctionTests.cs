@@ -13,7 +13,7 @@ public sealed class LambdaFunctionTests(NepheleFixture nephele) : IClassFixture<
     public async Task Created_function_is_pending_then_active_and_a_duplicate_conflicts()
     {
         var name = LambdaClient.Unique("create");
-        var created = await _lambda.Create(name, "nodejs20.x", "index.handler", Code, new { Environment = new { Variables = new { A = "1" } }, Timeout = 10 });
+        var created = await _lambda.Create(name, "nodejs20.x", "index.handler", Code, new { Environment = new { Variables = new { MY_VAR = "1" } }, Timeout = 10 });
         Assert.Equal(HttpStatusCode.Created, created.Status);
         Assert.Equal("Pending", created.Json.GetProperty("State").GetString());
         Assert.Equal($"arn:aws:lambda:us-east-1:000000000000:function:{name}", created.Json.GetProperty("FunctionArn").GetString());
@@ -23,7 +23,7 @@ public sealed class LambdaFunctionTests(NepheleFixture nephele) : IClassFixture<
         var config = got.GetProperty("Configuration");
         Assert.Equal("Active", config.GetProperty("State").GetString());
         Assert.Equal(10, config.GetProperty("Timeout").GetInt32());
-        Assert.Equal("1", config.GetProperty("Environment").GetProperty("Variables").GetProperty("A").GetString());
+        Assert.Equal("1", config.GetProperty("Environment").GetProperty("Variables").GetProperty("MY_VAR").GetString());
         Assert.Equal($"/aws/lambda/{name}", config.GetProperty("LoggingConfig").GetProperty("LogGroup").GetString());
 
         var duplicate = await _lambda.Create(name, "nodejs20.x", "index.handler", Code);
