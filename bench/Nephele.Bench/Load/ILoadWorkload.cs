@@ -24,12 +24,16 @@ internal static class Workloads
     public const string Sts = "sts";
     public const string SqsSend = "sqs-send";
     public const string SqsReceive = "sqs-receive";
-    public static readonly string[] All = [Sts, SqsSend, SqsReceive];
+    public const string LambdaInvoke = "lambda-invoke";
+    public const string LambdaCold = "lambda-cold";
+    public static readonly string[] All = [Sts, SqsSend, SqsReceive, LambdaInvoke, LambdaCold];
 
     public static string Describe(string name) => name switch
     {
         SqsSend => "SQS SendMessageBatch (10 messages of 32 bytes per request)",
         SqsReceive => "SQS ReceiveMessage (MaxNumberOfMessages 10) + DeleteMessageBatch per request, queue pre-filled",
+        LambdaInvoke => "Lambda Invoke (RequestResponse) of a warm trivial Node.js function",
+        LambdaCold => "Lambda CreateFunction + first Invoke (cold start) + DeleteFunction of a trivial Node.js function",
         _ => "STS GetCallerIdentity",
     };
 
@@ -37,6 +41,8 @@ internal static class Workloads
     {
         SqsSend => new SqsSendWorkload(endpoint),
         SqsReceive => new SqsReceiveWorkload(endpoint),
+        LambdaInvoke => new LambdaInvokeWorkload(endpoint),
+        LambdaCold => new LambdaColdWorkload(endpoint),
         _ => new StsCaller(endpoint),
     };
 }

@@ -175,7 +175,7 @@ internal sealed class ExecutionEnvironment : IAsyncDisposable
         }
         // Our runtime clients write a marker after the handler's output and before posting the result; waiting
         // for it means every line the handler printed is in this invocation's log.
-        if (_marker is { } marker && !result.EnvironmentDead)
+        if (_marker is { Task.IsCompleted: false } marker && !result.EnvironmentDead)
             await Task.WhenAny(marker.Task, _exited.Task, Task.Delay(1000));
         lock (_lock) _current = null;
         return result;
