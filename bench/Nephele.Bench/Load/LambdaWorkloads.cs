@@ -30,7 +30,8 @@ internal abstract class LambdaWorkload : ILoadWorkload
 
     protected async Task CreateAsync(string name, CancellationToken ct)
     {
-        var body = $$"""{"FunctionName":"{{name}}","Runtime":"nodejs20.x","Handler":"index.handler","Role":"arn:aws:iam::000000000000:role/bench","Code":{"ZipFile":"{{Convert.ToBase64String(Code)}}"}}""";
+        var body = "{\"FunctionName\":\"" + name + "\",\"Runtime\":\"nodejs20.x\",\"Handler\":\"index.handler\"," +
+            "\"Role\":\"arn:aws:iam::000000000000:role/bench\",\"Code\":{\"ZipFile\":\"" + Convert.ToBase64String(Code) + "\"}}";
         await SendAsync(HttpMethod.Post, "/2015-03-31/functions", Encoding.UTF8.GetBytes(body), HttpStatusCode.Created, ct);
     }
 

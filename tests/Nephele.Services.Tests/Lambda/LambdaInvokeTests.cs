@@ -147,14 +147,15 @@ public sealed class LambdaInvokeTests(NepheleFixture nephele) : IClassFixture<Ne
     }
 
     [Fact]
-    public async Task Function_output_lands_in_its_CloudWatch_log_group()
+    public async Task An_event_invocation_answers_202_and_its_output_lands_in_CloudWatch_Logs()
     {
         var name = LambdaClient.Unique("logs");
         await _lambda.CreateOk(name, "nodejs20.x", "index.handler", LambdaClient.Zip(("index.js", "exports.handler = async () => { console.error('to the log'); return 1; };")));
-        await _lambda.Invoke(name);
+        var accepted = await _lambda.Invoke(name, headers: new() { ["X-Amz-Invocation-Type"] = "Event" });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
         var logs = new LogsClient(nephele.Http());
         var messages = new List<string>();
-        for (var attempt = 0; attempt < 50 && !messages.Any(m => m.StartsWith("REPORT")); attempt++)
+        for (var attempt = 0; attempt < 500 && !messages.Any(m => m.StartsWith("REPORT")); attempt++)
         {
             await Task.Delay(20);
             var found = await logs.Call("FilterLogEvents", new { logGroupName = $"/aws/lambda/{name}" });
