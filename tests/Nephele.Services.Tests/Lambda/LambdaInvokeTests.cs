@@ -158,6 +158,9 @@ public sealed class LambdaInvokeTests(NepheleFixture nephele) : IClassFixture<Ne
         for (var attempt = 0; attempt < 500 && !messages.Any(m => m.StartsWith("REPORT")); attempt++)
         {
             await Task.Delay(20);
+            // The group appears with the first log lines, shortly after the invocation.
+            var groups = await logs.Call("DescribeLogGroups", new { logGroupNamePrefix = $"/aws/lambda/{name}" });
+            if (groups.GetProperty("logGroups").GetArrayLength() == 0) continue;
             var found = await logs.Call("FilterLogEvents", new { logGroupName = $"/aws/lambda/{name}" });
             messages = found.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("message").GetString()!).ToList();
         }
