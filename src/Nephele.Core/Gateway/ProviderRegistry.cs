@@ -35,6 +35,10 @@ public sealed class ProviderRegistry : IAsyncDisposable
 
     public void MarkRunning(string service) => _running.TryAdd(service, true);
 
+    /// <summary>The providers that add details to the health report.</summary>
+    public IEnumerable<(string Service, IHealthDetails Details)> HealthDetails =>
+        _providers.OfType<IHealthDetails>().Select(d => (((IAwsProvider)d).ServiceName, d));
+
     public async ValueTask DisposeAsync()
     {
         foreach (var provider in _providers)

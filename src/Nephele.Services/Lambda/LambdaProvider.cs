@@ -12,7 +12,7 @@ namespace Nephele.Services.Lambda;
 /// policies and tags; Invoke runs the code as local processes behind a Lambda Runtime API of Nephele's own
 /// (see Runtime/). Function output goes to CloudWatch Logs.
 /// </summary>
-public sealed partial class LambdaProvider : IAwsProvider, IAsyncDisposable
+public sealed partial class LambdaProvider : IAwsProvider, IHealthDetails, IAsyncDisposable
 {
     private readonly ServiceEnvironment _env;
     private readonly LambdaStore _store;
@@ -53,6 +53,14 @@ public sealed partial class LambdaProvider : IAwsProvider, IAsyncDisposable
         .On("ListTags", ListTags)
         .On("GetAccountSettings", GetAccountSettings)
         .On("Invoke", Invoke);
+
+    /// <summary>The runtimes Invoke can run on this machine (interpreters found on the PATH).</summary>
+    public void WriteHealth(System.Text.Json.Utf8JsonWriter writer)
+    {
+        writer.WriteStartArray("runtimes");
+        foreach (var runtime in RuntimeCatalog.Available()) writer.WriteStringValue(runtime);
+        writer.WriteEndArray();
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -36,14 +36,21 @@ public sealed class LambdaFunctionTests(NepheleFixture nephele) : IClassFixture<
         var name = LambdaClient.Unique("refused");
         var image = await _lambda.Send(HttpMethod.Post, "/2015-03-31/functions", new
         {
-            FunctionName = name, Role = LambdaClient.Role, PackageType = "Image", Code = new { ImageUri = "123.dkr.ecr.us-east-1.amazonaws.com/x:latest" },
+            FunctionName = name,
+            Role = LambdaClient.Role,
+            PackageType = "Image",
+            Code = new { ImageUri = "123.dkr.ecr.us-east-1.amazonaws.com/x:latest" },
         });
         Assert.Equal("InvalidParameterValueException", image.ErrorCode);
         Assert.Contains("not support", image.Json.GetProperty("message").GetString());
 
         var s3 = await _lambda.Send(HttpMethod.Post, "/2015-03-31/functions", new
         {
-            FunctionName = name, Role = LambdaClient.Role, Runtime = "nodejs20.x", Handler = "index.handler", Code = new { S3Bucket = "b", S3Key = "k.zip" },
+            FunctionName = name,
+            Role = LambdaClient.Role,
+            Runtime = "nodejs20.x",
+            Handler = "index.handler",
+            Code = new { S3Bucket = "b", S3Key = "k.zip" },
         });
         Assert.Equal("InvalidParameterValueException", s3.ErrorCode);
         Assert.Contains("S3", s3.Json.GetProperty("message").GetString());
@@ -109,7 +116,9 @@ public sealed class LambdaFunctionTests(NepheleFixture nephele) : IClassFixture<
 
         var alias = await _lambda.Ok(HttpMethod.Post, $"/2015-03-31/functions/{name}/aliases", new
         {
-            Name = "live", FunctionVersion = "1", RoutingConfig = new { AdditionalVersionWeights = new Dictionary<string, double> { ["2"] = 0.25 } },
+            Name = "live",
+            FunctionVersion = "1",
+            RoutingConfig = new { AdditionalVersionWeights = new Dictionary<string, double> { ["2"] = 0.25 } },
         });
         Assert.Equal($"arn:aws:lambda:us-east-1:000000000000:function:{name}:live", alias.GetProperty("AliasArn").GetString());
         var bad = await _lambda.Send(HttpMethod.Post, $"/2015-03-31/functions/{name}/aliases", new { Name = "bad", FunctionVersion = "9" });
@@ -131,7 +140,10 @@ public sealed class LambdaFunctionTests(NepheleFixture nephele) : IClassFixture<
         Assert.Equal(HttpStatusCode.NotFound, (await _lambda.Send(HttpMethod.Get, $"/2015-03-31/functions/{name}/policy")).Status);
         var added = await _lambda.Ok(HttpMethod.Post, $"/2015-03-31/functions/{name}/policy", new
         {
-            StatementId = "s3", Action = "lambda:InvokeFunction", Principal = "s3.amazonaws.com", SourceArn = "arn:aws:s3:::bucket",
+            StatementId = "s3",
+            Action = "lambda:InvokeFunction",
+            Principal = "s3.amazonaws.com",
+            SourceArn = "arn:aws:s3:::bucket",
         });
         using var statement = JsonDocument.Parse(added.GetProperty("Statement").GetString()!);
         Assert.Equal("s3.amazonaws.com", statement.RootElement.GetProperty("Principal").GetProperty("Service").GetString());
@@ -185,5 +197,16 @@ public sealed class LambdaFunctionTests(NepheleFixture nephele) : IClassFixture<
 
         var missing = await _lambda.Invoke(LambdaClient.Unique("missing"));
         Assert.Equal(HttpStatusCode.NotFound, missing.Status);
+    }
+
+    [Fact]
+    public async Task Health_lists_the_runtimes_this_machine_can_run()
+    {
+        using var http = nephele.Http();
+        using var health = JsonDocument.Parse(await http.GetStringAsync("/_nephele/health"));
+        var runtimes = health.RootElement.GetProperty("details").GetProperty("lambda").GetProperty("runtimes").EnumerateArray().Select(r => r.GetString()).ToList();
+        Assert.Contains("nodejs20.x", runtimes);
+        Assert.Contains("provided.al2023", runtimes);
+        Assert.DoesNotContain("java21", runtimes);
     }
 }
