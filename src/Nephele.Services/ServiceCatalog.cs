@@ -6,6 +6,8 @@ using Nephele.Core.Time;
 using Nephele.Services.Iam;
 using Nephele.Services.Kms;
 using Nephele.Services.S3;
+using Nephele.Services.Lambda;
+using Nephele.Services.Logs;
 using Nephele.Services.SecretsManager;
 using Nephele.Services.Sns;
 using Nephele.Services.Sqs;
@@ -27,6 +29,8 @@ public static class ServiceCatalog
         new S3Provider(env),
         new IamProvider(env),
         new SnsProvider(env),
+        new LogsProvider(env),
+        new LambdaProvider(env),
     ];
 
     /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>

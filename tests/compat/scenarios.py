@@ -1,6 +1,8 @@
 """Scenario registry: each service adds its module's scenarios here, one line each."""
 from iam_scenarios import IAM_SCENARIOS
 from kms_scenarios import KMS_SCENARIOS
+from lambda_scenarios import LAMBDA_SCENARIOS
+from logs_scenarios import LOGS_SCENARIOS
 from s3_config_scenarios import S3_CONFIG_SCENARIOS
 from sns_scenarios import SNS_SCENARIOS
 from sqs_scenarios import SQS_SCENARIOS
@@ -15,4 +17,6 @@ SCENARIOS = [
     *S3_CONFIG_SCENARIOS,
     *KMS_SCENARIOS,
     *SNS_SCENARIOS,
+    *LOGS_SCENARIOS,
+    *LAMBDA_SCENARIOS,
 ]

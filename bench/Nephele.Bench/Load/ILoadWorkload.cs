@@ -27,7 +27,9 @@ internal static class Workloads
     public const string KmsEncrypt = "kms-encrypt";
     public const string KmsDecrypt = "kms-decrypt";
     public const string SnsPublish = "sns-publish";
-    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish];
+    public const string LambdaInvoke = "lambda-invoke";
+    public const string LambdaCold = "lambda-cold";
+    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold];
 
     /// <summary>Whether a step moves several messages (SQS), so messages per second are worth a column.</summary>
     public static bool CountsMessages(string name) => name is SqsSend or SqsReceive;
@@ -39,6 +41,8 @@ internal static class Workloads
         KmsEncrypt => "KMS Encrypt of 4 KiB under a symmetric key",
         KmsDecrypt => "KMS Decrypt of a 4 KiB ciphertext",
         SnsPublish => "SNS Publish (32 bytes) to a topic with 10 SQS subscribers (signed envelope), one publish per request",
+        LambdaInvoke => "Lambda Invoke (RequestResponse) of a warm trivial Node.js function",
+        LambdaCold => "Lambda CreateFunction + first Invoke (cold start) + DeleteFunction of a trivial Node.js function",
         _ => "STS GetCallerIdentity",
     };
 
@@ -49,6 +53,8 @@ internal static class Workloads
         KmsEncrypt => new KmsEncryptWorkload(endpoint),
         KmsDecrypt => new KmsDecryptWorkload(endpoint),
         SnsPublish => new SnsPublishWorkload(endpoint),
+        LambdaInvoke => new LambdaInvokeWorkload(endpoint),
+        LambdaCold => new LambdaColdWorkload(endpoint),
         _ => new StsCaller(endpoint),
     };
 }

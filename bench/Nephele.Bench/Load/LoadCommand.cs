@@ -82,7 +82,7 @@ internal static class LoadCommand
                 }
 
             Console.WriteLine();
-            Console.WriteLine($"load: {Workloads.Describe(workload)} via AWS SDK for .NET, {workers} workers, {seconds} s per target in {rounds} rounds after " +
+            Console.WriteLine($"load: {Workloads.Describe(workload)} via {(workload.StartsWith("lambda", StringComparison.Ordinal) ? "raw signed HTTP" : "AWS SDK for .NET")}, {workers} workers, {seconds} s per target in {rounds} rounds after " +
                 $"{warmup.TotalSeconds:0} s warm-up, {Environment.ProcessorCount} cores shared by client and servers, {MachineLoad.Describe()}, {DateTime.Now:yyyy-MM-dd HH:mm}");
             Console.WriteLine(Summarize(subjects, Workloads.CountsMessages(workload)));
             foreach (var subject in subjects.Where(s => s.Skipped is not null))

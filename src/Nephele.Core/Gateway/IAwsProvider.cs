@@ -13,6 +13,13 @@ public interface IAwsProvider
     void Register(OperationRegistry operations);
 }
 
+/// <summary>A provider with something to report in /_nephele/health (e.g. the Lambda runtimes this machine can run).</summary>
+public interface IHealthDetails
+{
+    /// <summary>Writes the members of the provider's object under "details" / its service name.</summary>
+    void WriteHealth(System.Text.Json.Utf8JsonWriter writer);
+}
+
 public sealed class OperationRegistry
 {
     private readonly Dictionary<string, OperationHandler> _handlers = new(StringComparer.Ordinal);

@@ -93,6 +93,14 @@ public sealed class InternalEndpoints(NepheleOptions options, ServiceIndex index
         w.WriteBoolean("ephemeral", options.Ephemeral);
         w.WriteString("now", clock.GetUtcNow());
         WriteStates(w, notImplemented: "not_implemented");
+        w.WriteStartObject("details");
+        foreach (var (service, details) in providers.HealthDetails)
+        {
+            w.WriteStartObject(service);
+            details.WriteHealth(w);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
     }
 
     private void WriteStates(Utf8JsonWriter w, string notImplemented)

@@ -5,9 +5,11 @@ namespace Nephele.Core.Gateway;
 
 public enum ServiceState { NotImplemented, Available, Running }
 
-/// <summary>The registered service providers, their operation handlers, and whether each has served yet.</summary>
-public sealed class ProviderRegistry
+/// <summary>The registered service providers, their operation handlers, and whether each has served yet.
+/// Disposing it disposes the providers that own resources (Lambda's runtime processes).</summary>
+public sealed class ProviderRegistry : IAsyncDisposable
 {
+    private readonly List<IAwsProvider> _providers = [];
     private readonly Dictionary<string, OperationRegistry> _operations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IResourcePolicySource> _resources = new(StringComparer.Ordinal);
@@ -23,6 +25,7 @@ public sealed class ProviderRegistry
     {
         foreach (var provider in providers)
         {
+            _providers.Add(provider);
             var ops = new OperationRegistry();
             provider.Register(ops);
             _operations[provider.ServiceName] = ops;
@@ -46,4 +49,17 @@ public sealed class ProviderRegistry
         : _running.ContainsKey(service) ? ServiceState.Running : ServiceState.Available;
 
     public void MarkRunning(string service) => _running.TryAdd(service, true);
+
+    /// <summary>The providers that add details to the health report.</summary>
+    public IEnumerable<(string Service, IHealthDetails Details)> HealthDetails =>
+        _providers.OfType<IHealthDetails>().Select(d => (((IAwsProvider)d).ServiceName, d));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var provider in _providers)
+        {
+            if (provider is IAsyncDisposable async) await async.DisposeAsync();
+            else if (provider is IDisposable sync) sync.Dispose();
+        }
+    }
 }

@@ -155,6 +155,8 @@ public static class RestBindings
         WriteHeaders(shape, output, response.Headers);
         foreach (var m in b.StatusCode)
             if (output.GetValueOrDefault(m.Name) is { } status) response.StatusCode = (int)ScalarValues.AsLong(status, m.Name);
+        // HTTP forbids a body on 204 and 304 (e.g. Lambda's DeleteFunction sets 204 through its StatusCode member).
+        if (response.StatusCode is 204 or 304) return;
 
         if (b.Payload is { } payload)
         {
