@@ -1,0 +1,128 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Nephele.Core.State;
+
+namespace Nephele.Services.S3;
+
+/// <summary>What was stored from a request body: where the bytes are and what they hash to.</summary>
+internal sealed record StoredBody(long Size, string Md5Hex, byte[]? Inline, BlobPart? Blob, string? ChecksumAlgorithm, string? ChecksumValue)
+{
+    public List<BlobPart>? Blobs => Blob is null ? null : [Blob];
+}
+
+/// <summary>
+/// Streams a request body into storage while hashing it (MD5 for the ETag, plus one additional checksum): bodies up
+/// to <see cref="InlineLimit"/> stay in the metadata row, larger ones go straight to one blob file. Nothing larger
+/// than one buffer is held in memory.
+/// </summary>
+internal static class ObjectBody
+{
+    public const int InlineLimit = 32 * 1024;
+
+    public static async Task<StoredBody> StoreAsync(IBlobStore blobs, Stream body, string? checksumAlgorithm, CancellationToken ct)
+    {
+        using var hashing = new HashingStream(body, checksumAlgorithm);
+        var buffer = ArrayPool<byte>.Shared.Rent(InlineLimit + 1);
+        try
+        {
+            var filled = 0;
+            while (filled <= InlineLimit)
+            {
+                var n = await hashing.ReadAsync(buffer.AsMemory(filled, InlineLimit + 1 - filled), ct).ConfigureAwait(false);
+                if (n == 0) break;
+                filled += n;
+            }
+            if (filled <= InlineLimit)
+            {
+                return new StoredBody(filled, hashing.Md5Hex(), buffer.AsSpan(0, filled).ToArray(), null, checksumAlgorithm, hashing.ChecksumBase64());
+            }
+            var id = ObjectStore.NewBlobId();
+            using var rest = new PrefixedStream(buffer.AsMemory(0, filled), hashing);
+            var size = await blobs.WriteAsync(ObjectStore.BlobService, id, rest, ct).ConfigureAwait(false);
+            return new StoredBody(size, hashing.Md5Hex(), null, new BlobPart { BlobId = id, Size = size }, checksumAlgorithm, hashing.ChecksumBase64());
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The bytes [offset, offset+length) of an object.</summary>
+    public static Stream Open(IBlobStore blobs, ObjectRecord record, long offset, long length)
+    {
+        if (record.Inline is { } inline) return new MemoryStream(inline, (int)offset, (int)length, writable: false);
+        return new PartsStream(blobs, record.Blobs ?? [], offset, length);
+    }
+
+    /// <summary>Hashes what passes through: MD5 always, and the requested additional checksum.</summary>
+    private sealed class HashingStream(Stream inner, string? checksumAlgorithm) : Stream
+    {
+        private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        private readonly S3Checksums.IChecksum? _checksum = checksumAlgorithm is null ? null : S3Checksums.Create(checksumAlgorithm);
+
+        public string Md5Hex() => Convert.ToHexStringLower(_md5.GetCurrentHash());
+        public string? ChecksumBase64() => _checksum?.Base64();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (n > 0)
+            {
+                _md5.AppendData(buffer.Span[..n]);
+                _checksum?.Append(buffer.Span[..n]);
+            }
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _md5.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>Bytes already read, then the rest of the stream.</summary>
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    {
+        private ReadOnlyMemory<byte> _prefix = prefix;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_prefix.IsEmpty) return await rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var n = Math.Min(buffer.Length, _prefix.Length);
+            _prefix[..n].CopyTo(buffer);
+            _prefix = _prefix[n..];
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
