@@ -24,12 +24,16 @@ internal static class Workloads
     public const string Sts = "sts";
     public const string SqsSend = "sqs-send";
     public const string SqsReceive = "sqs-receive";
-    public static readonly string[] All = [Sts, SqsSend, SqsReceive];
+    public const string S3Put = "s3-put";
+    public const string S3Get = "s3-get";
+    public static readonly string[] All = [Sts, SqsSend, SqsReceive, S3Put, S3Get];
 
     public static string Describe(string name) => name switch
     {
         SqsSend => "SQS SendMessageBatch (10 messages of 32 bytes per request)",
         SqsReceive => "SQS ReceiveMessage (MaxNumberOfMessages 10) + DeleteMessageBatch per request, queue pre-filled",
+        S3Put => "S3 PutObject of 1 KiB (1,000 keys, overwritten)",
+        S3Get => "S3 GetObject of a 1 KiB object",
         _ => "STS GetCallerIdentity",
     };
 
@@ -37,6 +41,8 @@ internal static class Workloads
     {
         SqsSend => new SqsSendWorkload(endpoint),
         SqsReceive => new SqsReceiveWorkload(endpoint),
+        S3Put => new S3PutWorkload(endpoint),
+        S3Get => new S3GetWorkload(endpoint),
         _ => new StsCaller(endpoint),
     };
 }
