@@ -175,7 +175,7 @@ public sealed partial class S3Provider
             if (obj.PartsCount is null)
             {
                 if (partNumber == 1) return null;
-                throw S3ObjectErrors.InvalidRange(obj.Size, $"partNumber={partNumber}") ;
+                throw S3ObjectErrors.InvalidRange(obj.Size, $"partNumber={partNumber}");
             }
             if (partNumber < 1 || partNumber > obj.PartsCount)
                 throw new AwsException("InvalidPartNumber", "The requested partnumber is not satisfiable", 416);
@@ -234,7 +234,12 @@ public sealed partial class S3Provider
                 }
                 _objects.PutVersion(bucket.Name, new ObjectRecord
                 {
-                    Key = key, VersionId = markerId, Sort = sort, IsDeleteMarker = true, LastModified = ctx.Now, Owner = ctx.AccountId,
+                    Key = key,
+                    VersionId = markerId,
+                    Sort = sort,
+                    IsDeleteMarker = true,
+                    LastModified = ctx.Now,
+                    Owner = ctx.AccountId,
                 });
                 _objects.DeleteCurrent(bucket.Name, key);
                 output["DeleteMarker"] = true;

@@ -39,8 +39,13 @@ public sealed partial class S3Provider
         var uploadId = ctx.Now.UtcTicks.ToString("x16", CultureInfo.InvariantCulture) + Convert.ToHexStringLower(random);
         var upload = new UploadRecord
         {
-            UploadId = uploadId, Key = key, Initiated = ctx.Now, Owner = ctx.AccountId, Template = template,
-            ChecksumAlgorithm = algorithm, ChecksumType = type,
+            UploadId = uploadId,
+            Key = key,
+            Initiated = ctx.Now,
+            Owner = ctx.AccountId,
+            Template = template,
+            ChecksumAlgorithm = algorithm,
+            ChecksumType = type,
         };
         _objects.PutUpload(bucket.Name, upload);
         var output = new Dictionary<string, object?> { ["Bucket"] = bucket.Name, ["Key"] = key, ["UploadId"] = uploadId };
@@ -96,8 +101,13 @@ public sealed partial class S3Provider
         }
         var part = new PartRecord
         {
-            PartNumber = partNumber, BlobId = blob.BlobId, Size = body.Size, ETag = $"\"{body.Md5Hex}\"", LastModified = ctx.Now,
-            ChecksumAlgorithm = body.ChecksumAlgorithm, ChecksumValue = body.ChecksumValue,
+            PartNumber = partNumber,
+            BlobId = blob.BlobId,
+            Size = body.Size,
+            ETag = $"\"{body.Md5Hex}\"",
+            LastModified = ctx.Now,
+            ChecksumAlgorithm = body.ChecksumAlgorithm,
+            ChecksumValue = body.ChecksumValue,
         };
         string? replaced;
         try
@@ -190,7 +200,10 @@ public sealed partial class S3Provider
             {
                 var entry = new Dictionary<string, object?>
                 {
-                    ["PartNumber"] = (long)p.PartNumber, ["LastModified"] = p.LastModified, ["ETag"] = p.ETag, ["Size"] = p.Size,
+                    ["PartNumber"] = (long)p.PartNumber,
+                    ["LastModified"] = p.LastModified,
+                    ["ETag"] = p.ETag,
+                    ["Size"] = p.Size,
                 };
                 if (upload.ChecksumAlgorithm is not null && p.ChecksumAlgorithm is { } a) entry[S3Checksums.MemberOf(a)] = p.ChecksumValue;
                 return (object?)entry;
@@ -233,7 +246,11 @@ public sealed partial class S3Provider
         var etag = $"\"{Convert.ToHexStringLower(md5s.GetHashAndReset())}-{chosen.Count}\"";
         var blobs = chosen.Select(p => new BlobPart
         {
-            BlobId = p.BlobId, Size = p.Size, PartNumber = p.PartNumber, ETag = p.ETag, Checksum = p.ChecksumValue,
+            BlobId = p.BlobId,
+            Size = p.Size,
+            PartNumber = p.PartNumber,
+            ETag = p.ETag,
+            Checksum = p.ChecksumValue,
         }).ToList();
         var record = upload.Template with
         {

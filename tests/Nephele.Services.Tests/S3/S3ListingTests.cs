@@ -34,7 +34,10 @@ public sealed class S3ListingTests(NepheleFixture nephele) : IClassFixture<Nephe
         Assert.Equal(["photos/"], first.CommonPrefixes);
         var second = await s3.ListObjectsV2Async(new ListObjectsV2Request
         {
-            BucketName = bucket, Delimiter = "/", MaxKeys = 2, ContinuationToken = first.NextContinuationToken,
+            BucketName = bucket,
+            Delimiter = "/",
+            MaxKeys = 2,
+            ContinuationToken = first.NextContinuationToken,
         });
         Assert.Equal(["videos/"], second.CommonPrefixes);
         Assert.Equal(["z.txt"], second.S3Objects.Select(o => o.Key));

@@ -20,7 +20,10 @@ public sealed class S3MultipartTests(NepheleFixture nephele) : IClassFixture<Nep
         using var transfer = new TransferUtility(s3, new TransferUtilityConfig { MinSizeBeforePartUpload = 5 * MiB });
         await transfer.UploadAsync(new TransferUtilityUploadRequest
         {
-            BucketName = bucket, Key = "big", InputStream = new MemoryStream(data), PartSize = 5 * MiB,
+            BucketName = bucket,
+            Key = "big",
+            InputStream = new MemoryStream(data),
+            PartSize = 5 * MiB,
         });
         var head = await s3.GetObjectMetadataAsync(bucket, "big");
         Assert.Equal(data.Length, head.ContentLength);
@@ -54,7 +57,10 @@ public sealed class S3MultipartTests(NepheleFixture nephele) : IClassFixture<Nep
         {
             var e = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
-                BucketName = bucket, Key = "mp", UploadId = upload.UploadId, PartETags = list.ToList(),
+                BucketName = bucket,
+                Key = "mp",
+                UploadId = upload.UploadId,
+                PartETags = list.ToList(),
             }));
             return e.ErrorCode;
         }
@@ -63,7 +69,10 @@ public sealed class S3MultipartTests(NepheleFixture nephele) : IClassFixture<Nep
 
         var done = await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = bucket, Key = "mp", UploadId = upload.UploadId, PartETags = [new PartETag(1, p1.ETag)],
+            BucketName = bucket,
+            Key = "mp",
+            UploadId = upload.UploadId,
+            PartETags = [new PartETag(1, p1.ETag)],
         });
         var expected = Convert.ToHexStringLower(MD5.HashData(Convert.FromHexString(p1.ETag.Trim('"'))));
         Assert.Equal($"\"{expected}-1\"", done.ETag);
@@ -81,12 +90,21 @@ public sealed class S3MultipartTests(NepheleFixture nephele) : IClassFixture<Nep
         var upload = await s3.InitiateMultipartUploadAsync(bucket, "dest");
         var part = await s3.CopyPartAsync(new CopyPartRequest
         {
-            SourceBucket = bucket, SourceKey = "source", DestinationBucket = bucket, DestinationKey = "dest",
-            UploadId = upload.UploadId, PartNumber = 1, FirstByte = 2, LastByte = 5,
+            SourceBucket = bucket,
+            SourceKey = "source",
+            DestinationBucket = bucket,
+            DestinationKey = "dest",
+            UploadId = upload.UploadId,
+            PartNumber = 1,
+            FirstByte = 2,
+            LastByte = 5,
         });
         await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = bucket, Key = "dest", UploadId = upload.UploadId, PartETags = [new PartETag(1, part.ETag)],
+            BucketName = bucket,
+            Key = "dest",
+            UploadId = upload.UploadId,
+            PartETags = [new PartETag(1, part.ETag)],
         });
         Assert.Equal("2345", await s3.ReadAsync(bucket, "dest"));
     }

@@ -119,7 +119,10 @@ public sealed class S3ObjectTests(NepheleFixture nephele) : IClassFixture<Nephel
         // A true If-Match wins over a false If-Unmodified-Since.
         using var ok = await s3.GetObjectAsync(new GetObjectRequest
         {
-            BucketName = bucket, Key = "c", EtagToMatch = etag, UnmodifiedSinceDate = DateTime.UtcNow.AddDays(-1),
+            BucketName = bucket,
+            Key = "c",
+            EtagToMatch = etag,
+            UnmodifiedSinceDate = DateTime.UtcNow.AddDays(-1),
         });
         Assert.Equal(HttpStatusCode.OK, ok.HttpStatusCode);
     }
@@ -152,8 +155,12 @@ public sealed class S3ObjectTests(NepheleFixture nephele) : IClassFixture<Nephel
 
         var replace = new CopyObjectRequest
         {
-            SourceBucket = bucket, SourceKey = "src", DestinationBucket = bucket, DestinationKey = "replaced",
-            MetadataDirective = S3MetadataDirective.REPLACE, ContentType = "text/plain",
+            SourceBucket = bucket,
+            SourceKey = "src",
+            DestinationBucket = bucket,
+            DestinationKey = "replaced",
+            MetadataDirective = S3MetadataDirective.REPLACE,
+            ContentType = "text/plain",
         };
         replace.Metadata.Add("b", "2");
         await s3.CopyObjectAsync(replace);
@@ -169,7 +176,11 @@ public sealed class S3ObjectTests(NepheleFixture nephele) : IClassFixture<Nephel
 
         var condition = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.CopyObjectAsync(new CopyObjectRequest
         {
-            SourceBucket = bucket, SourceKey = "src", DestinationBucket = bucket, DestinationKey = "x", ETagToMatch = "\"nope\"",
+            SourceBucket = bucket,
+            SourceKey = "src",
+            DestinationBucket = bucket,
+            DestinationKey = "x",
+            ETagToMatch = "\"nope\"",
         }));
         Assert.Equal(HttpStatusCode.PreconditionFailed, condition.StatusCode);
     }
@@ -220,12 +231,18 @@ public sealed class S3ObjectTests(NepheleFixture nephele) : IClassFixture<Nephel
 
         var bad = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = bucket, Key = "bad", ContentBody = body, ChecksumSHA256 = Convert.ToBase64String(new byte[32]),
+            BucketName = bucket,
+            Key = "bad",
+            ContentBody = body,
+            ChecksumSHA256 = Convert.ToBase64String(new byte[32]),
         }));
         Assert.Equal("BadDigest", bad.ErrorCode);
         var md5 = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = bucket, Key = "bad", ContentBody = body, MD5Digest = Convert.ToBase64String(new byte[16]),
+            BucketName = bucket,
+            Key = "bad",
+            ContentBody = body,
+            MD5Digest = Convert.ToBase64String(new byte[16]),
         }));
         Assert.Equal("BadDigest", md5.ErrorCode);
         await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetObjectMetadataAsync(bucket, "bad"));
@@ -239,22 +256,28 @@ public sealed class S3ObjectTests(NepheleFixture nephele) : IClassFixture<Nephel
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         await s3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = bucket, Key = "secret", ContentBody = "classified",
-            ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256, ServerSideEncryptionCustomerProvidedKey = key,
+            BucketName = bucket,
+            Key = "secret",
+            ContentBody = "classified",
+            ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
+            ServerSideEncryptionCustomerProvidedKey = key,
         });
         var missing = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetObjectAsync(bucket, "secret"));
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
         var wrong = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetObjectAsync(new GetObjectRequest
         {
-            BucketName = bucket, Key = "secret",
+            BucketName = bucket,
+            Key = "secret",
             ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
             ServerSideEncryptionCustomerProvidedKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         }));
         Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
         using var ok = await s3.GetObjectAsync(new GetObjectRequest
         {
-            BucketName = bucket, Key = "secret",
-            ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256, ServerSideEncryptionCustomerProvidedKey = key,
+            BucketName = bucket,
+            Key = "secret",
+            ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
+            ServerSideEncryptionCustomerProvidedKey = key,
         });
         Assert.Equal("classified", await new StreamReader(ok.ResponseStream).ReadToEndAsync());
     }
@@ -269,7 +292,9 @@ public sealed class S3ObjectTests(NepheleFixture nephele) : IClassFixture<Nephel
         Assert.Equal("dev", Assert.Single(tags.Tagging).Value);
         await s3.PutObjectTaggingAsync(new PutObjectTaggingRequest
         {
-            BucketName = bucket, Key = "t", Tagging = new Tagging { TagSet = [new Tag { Key = "a", Value = "1" }, new Tag { Key = "b", Value = "2" }] },
+            BucketName = bucket,
+            Key = "t",
+            Tagging = new Tagging { TagSet = [new Tag { Key = "a", Value = "1" }, new Tag { Key = "b", Value = "2" }] },
         });
         using var get = await s3.GetObjectAsync(bucket, "t");
         Assert.Equal(2, get.TagCount);
