@@ -5,7 +5,7 @@ using Nephele.Core.State;
 namespace Nephele.Services.S3;
 
 /// <summary>What was stored from a request body: where the bytes are and what they hash to.</summary>
-internal sealed record StoredBody(long Size, string Md5Hex, byte[]? Inline, BlobPart? Blob, string? ChecksumAlgorithm, string? ChecksumValue)
+internal sealed record StoredBody(long Size, string Md5Hex, byte[]? Inline, BlobPart? Blob, string? ChecksumAlgorithm, string? ChecksumValue, byte[]? Iv = null)
 {
     public List<BlobPart>? Blobs => Blob is null ? null : [Blob];
 }
@@ -19,8 +19,10 @@ internal static class ObjectBody
 {
     public const int InlineLimit = 32 * 1024;
 
-    public static async Task<StoredBody> StoreAsync(IBlobStore blobs, Stream body, string? checksumAlgorithm, CancellationToken ct)
+    /// <param name="customerKey">SSE-C: the bytes are stored AES-CTR encrypted under this key (hashes are of the plaintext).</param>
+    public static async Task<StoredBody> StoreAsync(IBlobStore blobs, Stream body, string? checksumAlgorithm, CancellationToken ct, byte[]? customerKey = null)
     {
+        var iv = customerKey is null ? null : AesCtrStream.NewIv();
         using var hashing = new HashingStream(body, checksumAlgorithm);
         var buffer = ArrayPool<byte>.Shared.Rent(InlineLimit + 1);
         try
@@ -34,12 +36,17 @@ internal static class ObjectBody
             }
             if (filled <= InlineLimit)
             {
-                return new StoredBody(filled, hashing.Md5Hex(), buffer.AsSpan(0, filled).ToArray(), null, checksumAlgorithm, hashing.ChecksumBase64());
+                var inline = buffer.AsSpan(0, filled).ToArray();
+                if (customerKey is not null) AesCtrStream.Transform(customerKey, iv!, 0, inline);
+                return new StoredBody(filled, hashing.Md5Hex(), inline, null, checksumAlgorithm, hashing.ChecksumBase64(), iv);
             }
             var id = ObjectStore.NewBlobId();
-            using var rest = new PrefixedStream(buffer.AsMemory(0, filled), hashing);
-            var size = await blobs.WriteAsync(ObjectStore.BlobService, id, rest, ct).ConfigureAwait(false);
-            return new StoredBody(size, hashing.Md5Hex(), null, new BlobPart { BlobId = id, Size = size }, checksumAlgorithm, hashing.ChecksumBase64());
+            Stream rest = new PrefixedStream(buffer.AsMemory(0, filled), hashing);
+            if (customerKey is not null) rest = new AesCtrStream(rest, customerKey, iv!);
+            long size;
+            await using (rest.ConfigureAwait(false))
+                size = await blobs.WriteAsync(ObjectStore.BlobService, id, rest, ct).ConfigureAwait(false);
+            return new StoredBody(size, hashing.Md5Hex(), null, new BlobPart { BlobId = id, Size = size, Iv = iv }, checksumAlgorithm, hashing.ChecksumBase64(), iv);
         }
         finally
         {
@@ -48,10 +55,17 @@ internal static class ObjectBody
     }
 
     /// <summary>The bytes [offset, offset+length) of an object.</summary>
-    public static Stream Open(IBlobStore blobs, ObjectRecord record, long offset, long length)
+    /// <param name="customerKey">SSE-C: the key the bytes were encrypted with (already checked against the record).</param>
+    public static Stream Open(IBlobStore blobs, ObjectRecord record, long offset, long length, byte[]? customerKey = null)
     {
-        if (record.Inline is { } inline) return new MemoryStream(inline, (int)offset, (int)length, writable: false);
-        return new PartsStream(blobs, record.Blobs ?? [], offset, length);
+        if (record.Inline is { } inline)
+        {
+            if (record.InlineIv is not { } iv || customerKey is null) return new MemoryStream(inline, (int)offset, (int)length, writable: false);
+            var plain = inline.AsSpan((int)offset, (int)length).ToArray();
+            AesCtrStream.Transform(customerKey, iv, offset, plain);
+            return new MemoryStream(plain, writable: false);
+        }
+        return new PartsStream(blobs, record.Blobs ?? [], offset, length, customerKey);
     }
 
     /// <summary>Hashes what passes through: MD5 always, and the requested additional checksum.</summary>

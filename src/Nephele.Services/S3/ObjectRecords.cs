@@ -42,6 +42,8 @@ internal sealed record ObjectRecord
     public string? Acl { get; init; }
     public int? PartsCount { get; init; }
     public byte[]? Inline { get; init; }
+    /// <summary>SSE-C: the AES-CTR IV of the inline bytes (blob files carry theirs in <see cref="BlobPart.Iv"/>).</summary>
+    public byte[]? InlineIv { get; init; }
     public List<BlobPart>? Blobs { get; init; }
     public string? ObjectLockMode { get; init; }
     public DateTimeOffset? ObjectLockRetainUntil { get; init; }
@@ -56,6 +58,8 @@ internal sealed record BlobPart
     public int PartNumber { get; init; }
     public string? ETag { get; init; }
     public string? Checksum { get; init; }
+    /// <summary>SSE-C: the file holds AES-CTR ciphertext under the customer's key with this IV.</summary>
+    public byte[]? Iv { get; init; }
 }
 
 /// <summary>A multipart upload in progress.</summary>
@@ -81,6 +85,7 @@ internal sealed record PartRecord
     public required DateTimeOffset LastModified { get; init; }
     public string? ChecksumAlgorithm { get; init; }
     public string? ChecksumValue { get; init; }
+    public byte[]? Iv { get; init; }
 }
 
 [JsonSerializable(typeof(ObjectRecord))]

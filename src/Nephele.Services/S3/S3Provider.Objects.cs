@@ -34,7 +34,7 @@ public sealed partial class S3Provider
         var length = DeclaredLength(ctx, input);
         if (length > MaxSinglePutSize) throw S3ObjectErrors.EntityTooLarge();
         var checksum = RequestedChecksum(ctx, input);
-        var body = await StoreBodyAsync(ctx, input, checksum);
+        var body = await StoreBodyAsync(ctx, input, checksum, CustomerKey(input));
         try
         {
             var record = settings with
@@ -42,6 +42,7 @@ public sealed partial class S3Provider
                 Size = body.Size,
                 ETag = $"\"{body.Md5Hex}\"",
                 Inline = body.Inline,
+                InlineIv = body.Inline is null ? null : body.Iv,
                 Blobs = body.Blobs,
                 ChecksumAlgorithm = body.ChecksumAlgorithm,
                 ChecksumValue = body.ChecksumValue,
@@ -105,7 +106,7 @@ public sealed partial class S3Provider
     }
 
     /// <summary>Streams the request body to storage and checks Content-MD5 and the additional checksum; a mismatch stores nothing.</summary>
-    private async Task<StoredBody> StoreBodyAsync(RequestContext ctx, Dictionary<string, object?> input, ChecksumRequest checksum)
+    private async Task<StoredBody> StoreBodyAsync(RequestContext ctx, Dictionary<string, object?> input, ChecksumRequest checksum, byte[]? customerKey)
     {
         byte[]? contentMd5 = null;
         if (input.GetString("ContentMD5") is { } md5Text)
@@ -115,7 +116,7 @@ public sealed partial class S3Provider
             if (contentMd5.Length != 16) throw S3ObjectErrors.InvalidDigest();
         }
         var stream = input.GetValueOrDefault("Body") as Stream ?? Stream.Null;
-        var body = await ObjectBody.StoreAsync(_objects.Blobs, stream, checksum.Algorithm, ctx.Aborted);
+        var body = await ObjectBody.StoreAsync(_objects.Blobs, stream, checksum.Algorithm, ctx.Aborted, customerKey);
         try
         {
             if (contentMd5 is not null && Convert.ToHexStringLower(contentMd5) != body.Md5Hex)
@@ -161,7 +162,7 @@ public sealed partial class S3Provider
             output["ContentLength"] = obj.Size;
             if (input.GetString("ChecksumMode") == "ENABLED") WriteChecksum(obj, output);
         }
-        if (!head) output["Body"] = ObjectBody.Open(_objects.Blobs, obj, range?.Start ?? 0, range?.Length ?? obj.Size);
+        if (!head) output["Body"] = ObjectBody.Open(_objects.Blobs, obj, range?.Start ?? 0, range?.Length ?? obj.Size, CustomerKey(input));
         return output;
     }
 

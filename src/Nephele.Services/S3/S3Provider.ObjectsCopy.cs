@@ -95,8 +95,8 @@ public sealed partial class S3Provider
 
         var algorithm = S3Checksums.Normalize(input.GetString("ChecksumAlgorithm")) ?? src.ChecksumAlgorithm ?? "CRC64NVME";
         StoredBody body;
-        await using (var data = ObjectBody.Open(_objects.Blobs, src, 0, src.Size))
-            body = await ObjectBody.StoreAsync(_objects.Blobs, data, algorithm, ctx.Aborted);
+        await using (var data = ObjectBody.Open(_objects.Blobs, src, 0, src.Size, CustomerKey(input, "CopySource")))
+            body = await ObjectBody.StoreAsync(_objects.Blobs, data, algorithm, ctx.Aborted, CustomerKey(input));
         try
         {
             var stored = CommitObject(bucket.Name, settings with
@@ -104,6 +104,7 @@ public sealed partial class S3Provider
                 Size = body.Size,
                 ETag = $"\"{body.Md5Hex}\"",
                 Inline = body.Inline,
+                InlineIv = body.Inline is null ? null : body.Iv,
                 Blobs = body.Blobs,
                 ChecksumAlgorithm = body.ChecksumAlgorithm,
                 ChecksumValue = body.ChecksumValue,

@@ -164,6 +164,10 @@ public sealed partial class S3Provider
         return actual;
     }
 
+    /// <summary>The SSE-C key bytes of a request (validated), or null when it sends none.</summary>
+    private static byte[]? CustomerKey(Dictionary<string, object?> input, string prefix = "") =>
+        CustomerKeyMd5(input, prefix) is null ? null : Convert.FromBase64String(input.GetString(prefix + "SSECustomerKey")!);
+
     /// <summary>SSE-C objects are readable only with the key they were written with.</summary>
     private static void CheckCustomerKey(ObjectRecord obj, Dictionary<string, object?> input, string prefix = "")
     {

@@ -280,6 +280,28 @@ public sealed class S3ObjectTests(NepheleFixture nephele) : IClassFixture<Nephel
             ServerSideEncryptionCustomerProvidedKey = key,
         });
         Assert.Equal("classified", await new StreamReader(ok.ResponseStream).ReadToEndAsync());
+
+        // A large object is encrypted in its blob file and a range read decrypts from the middle.
+        var data = RandomNumberGenerator.GetBytes(100_000);
+        await s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = "big-secret",
+            InputStream = new MemoryStream(data),
+            ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
+            ServerSideEncryptionCustomerProvidedKey = key,
+        });
+        using var range = await s3.GetObjectAsync(new GetObjectRequest
+        {
+            BucketName = bucket,
+            Key = "big-secret",
+            ByteRange = new ByteRange(50_001, 50_100),
+            ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
+            ServerSideEncryptionCustomerProvidedKey = key,
+        });
+        using var part = new MemoryStream();
+        await range.ResponseStream.CopyToAsync(part);
+        Assert.Equal(data.AsSpan(50_001, 100).ToArray(), part.ToArray());
     }
 
     [Fact]
