@@ -30,9 +30,11 @@ internal static class KeyListing
         string? last = null;
         var lastWasPrefix = false;
         var count = 0;
+        var afterJump = false;
         while (true)
         {
-            var want = Math.Min(maxKeys - count + 1, 1001);
+            // After a jump past a common prefix the next row often starts another one: read a few rows, not a page.
+            var want = Math.Min(maxKeys - count + 1, afterJump ? 8 : 1001);
             var batch = fetch(cursor, want);
             var jumped = false;
             foreach (var row in batch)
@@ -63,6 +65,7 @@ internal static class KeyListing
                 cursor = rowOf(row);
             }
             if (!jumped && batch.Count < want) return new ListingPage<T>(items, prefixes, false, last, lastWasPrefix);
+            afterJump = jumped;
         }
     }
 

@@ -44,6 +44,15 @@ internal sealed class ObjectStore(IStateStore state, TimeProvider clock)
 
     public bool DeleteCurrent(string bucket, string key) => _objects.Delete(Global, RowKey(bucket, key));
 
+    /// <summary>Raw rows of current objects (row key without the bucket, JSON), so a listing deserializes only what it returns.</summary>
+    public List<KeyValuePair<string, byte[]>> ListCurrentRows(string bucket, string prefix, string? startAfter, int limit)
+    {
+        var rows = _objects.List(Global, RowKey(bucket, prefix), startAfter is null ? null : RowKey(bucket, startAfter), limit);
+        return rows.Select(r => new KeyValuePair<string, byte[]>(r.Key[(bucket.Length + 1)..], r.Value)).ToList();
+    }
+
+    public static ObjectRecord Parse(byte[] row) => System.Text.Json.JsonSerializer.Deserialize(row, S3ObjectJsonContext.Default.ObjectRecord)!;
+
     /// <summary>Current objects of a bucket whose key starts with <paramref name="prefix"/>, after <paramref name="startAfter"/>, in key order.</summary>
     public List<ObjectRecord> ListCurrent(string bucket, string prefix, string? startAfter, int limit)
     {

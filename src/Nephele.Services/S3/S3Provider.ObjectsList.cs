@@ -28,9 +28,13 @@ public sealed partial class S3Provider
         return KeyListing.UrlEncode;
     }
 
-    private ListingPage<ObjectRecord> WalkObjects(string bucket, string prefix, string? delimiter, string? resumeAfter, string? skip, int max) =>
-        KeyListing.Walk((after, limit) => _objects.ListCurrent(bucket, prefix, after, limit), o => o.Key, o => o.Key,
+    private ListingPage<ObjectRecord> WalkObjects(string bucket, string prefix, string? delimiter, string? resumeAfter, string? skip, int max)
+    {
+        var page = KeyListing.Walk((after, limit) => _objects.ListCurrentRows(bucket, prefix, after, limit), r => r.Key, r => r.Key,
             prefix, delimiter, resumeAfter, skip, max);
+        return new ListingPage<ObjectRecord>(page.Items.Select(r => ObjectStore.Parse(r.Value)).ToList(), page.Prefixes, page.Truncated,
+            page.LastKey, page.LastWasPrefix);
+    }
 
     private Dictionary<string, object?> ListObjectsV2(RequestContext ctx, Dictionary<string, object?> input)
     {
