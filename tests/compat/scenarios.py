@@ -4,6 +4,7 @@ from kms_scenarios import KMS_SCENARIOS
 from lambda_scenarios import LAMBDA_SCENARIOS
 from logs_scenarios import LOGS_SCENARIOS
 from s3_config_scenarios import S3_CONFIG_SCENARIOS
+from s3_scenarios import S3_SCENARIOS
 from sns_scenarios import SNS_SCENARIOS
 from sqs_scenarios import SQS_SCENARIOS
 from ssm_scenarios import SSM_SCENARIOS
@@ -14,6 +15,7 @@ SCENARIOS = [
     *SQS_SCENARIOS,
     *SSM_SCENARIOS,
     *IAM_SCENARIOS,
+    *S3_SCENARIOS,
     *S3_CONFIG_SCENARIOS,
     *KMS_SCENARIOS,
     *SNS_SCENARIOS,

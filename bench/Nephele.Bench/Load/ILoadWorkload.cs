@@ -29,7 +29,9 @@ internal static class Workloads
     public const string SnsPublish = "sns-publish";
     public const string LambdaInvoke = "lambda-invoke";
     public const string LambdaCold = "lambda-cold";
-    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold];
+    public const string S3Put = "s3-put";
+    public const string S3Get = "s3-get";
+    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold, S3Put, S3Get];
 
     /// <summary>Whether a step moves several messages (SQS), so messages per second are worth a column.</summary>
     public static bool CountsMessages(string name) => name is SqsSend or SqsReceive;
@@ -43,6 +45,8 @@ internal static class Workloads
         SnsPublish => "SNS Publish (32 bytes) to a topic with 10 SQS subscribers (signed envelope), one publish per request",
         LambdaInvoke => "Lambda Invoke (RequestResponse) of a warm trivial Node.js function",
         LambdaCold => "Lambda CreateFunction + first Invoke (cold start) + DeleteFunction of a trivial Node.js function",
+        S3Put => "S3 PutObject of 1 KiB (1,000 keys, overwritten)",
+        S3Get => "S3 GetObject of a 1 KiB object",
         _ => "STS GetCallerIdentity",
     };
 
@@ -55,6 +59,8 @@ internal static class Workloads
         SnsPublish => new SnsPublishWorkload(endpoint),
         LambdaInvoke => new LambdaInvokeWorkload(endpoint),
         LambdaCold => new LambdaColdWorkload(endpoint),
+        S3Put => new S3PutWorkload(endpoint),
+        S3Get => new S3GetWorkload(endpoint),
         _ => new StsCaller(endpoint),
     };
 }

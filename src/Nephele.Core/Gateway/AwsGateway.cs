@@ -74,6 +74,7 @@ public sealed class AwsGateway(
             var output = await handler(context, input);
             response = protocol.Serialize(model, operation, output, requestId);
             foreach (var (name, value) in context.ResponseHeaders) response.Headers.Set(name, value);
+            if (context.ResponseStatus is { } status) response.StatusCode = status;
             providers.MarkRunning(service.Name);
         }
         catch (AwsException e)

@@ -27,5 +27,8 @@ public sealed class RequestContext
     /// <summary>Extra headers a handler wants on the response (beyond modeled output members).</summary>
     public HeaderMap ResponseHeaders { get; } = new();
 
+    /// <summary>A status a handler chooses beyond what the model binds (S3 GetObject's 206 for a range).</summary>
+    public int? ResponseStatus { get; set; }
+
     public DateTimeOffset Now => Clock.GetUtcNow();
 }

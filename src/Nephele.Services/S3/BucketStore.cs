@@ -9,6 +9,7 @@ internal sealed class BucketStore(IStateStore state)
     private static readonly Scope Names = Scope.Global("s3");
 
     private readonly IResourceTable _buckets = state.Table("s3", "buckets");
+    private readonly IResourceTable _configuration = state.Table("s3", "bucket-config");
 
     public T Transaction<T>(Func<T> work) => state.Transaction(work);
 
@@ -19,6 +20,13 @@ internal sealed class BucketStore(IStateStore state)
     public void Put(BucketRecord bucket) => _buckets.Put(Names, bucket.Name, bucket, S3JsonContext.Default.BucketRecord);
 
     public bool Delete(string name) => _buckets.Delete(Names, name);
+
+    /// <summary>Deletes every configuration document of a bucket (rows "&lt;bucket&gt;/&lt;ConfigName&gt;"), as DeleteBucket must.</summary>
+    public void DeleteConfiguration(string name)
+    {
+        foreach (var row in _configuration.List(Names, name + "/"))
+            _configuration.Delete(Names, row.Key);
+    }
 
     /// <summary>The buckets of one account, in name order.</summary>
     public IEnumerable<BucketRecord> OwnedBy(string account) =>

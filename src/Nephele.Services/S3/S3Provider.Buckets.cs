@@ -29,6 +29,8 @@ public sealed partial class S3Provider
             ObjectOwnership = input.GetString("ObjectOwnership") ?? "BucketOwnerEnforced",
             ObjectLockEnabled = input.GetBool("ObjectLockEnabledForBucket") ?? false,
         };
+        // Object Lock needs versioning: a bucket created with it starts versioned.
+        if (bucket.ObjectLockEnabled) bucket = bucket with { Versioning = "Enabled" };
         if (!_buckets.TryAdd(bucket))
         {
             var existing = _buckets.Get(name)!;

@@ -9,6 +9,7 @@ namespace Nephele.Services.S3;
 public sealed partial class S3Provider(ServiceEnvironment env) : IAwsProvider
 {
     private readonly BucketStore _buckets = new(env.State);
+    private readonly ObjectStore _objects = new(env.State, env.Clock);
 
     public string ServiceName => "s3";
 

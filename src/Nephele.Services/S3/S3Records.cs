@@ -12,6 +12,9 @@ internal sealed record BucketRecord
     /// <summary>BucketOwnerEnforced (the default since April 2023), BucketOwnerPreferred or ObjectWriter.</summary>
     public string ObjectOwnership { get; init; } = "BucketOwnerEnforced";
     public bool ObjectLockEnabled { get; init; }
+    /// <summary>Null until versioning is first configured, then Enabled or Suspended (a bucket never returns to unversioned).</summary>
+    public string? Versioning { get; init; }
+    public string? MfaDelete { get; init; }
 }
 
 [JsonSerializable(typeof(BucketRecord))]

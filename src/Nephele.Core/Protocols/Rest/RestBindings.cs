@@ -35,7 +35,7 @@ public static class RestBindings
 
         if (b.Payload is { } payload)
         {
-            if (payload.Shape.Streaming || payload.Shape.IsEventStream)
+            if (payload.Streaming || payload.Shape.IsEventStream)
             {
                 values[payload.Name] = request.Body;
                 return values;

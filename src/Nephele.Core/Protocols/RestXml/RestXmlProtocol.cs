@@ -48,7 +48,8 @@ public sealed class RestXmlProtocol : IWireProtocol
         XmlErrorFields.CopyHeaders(response, error);
         SetRequestId(model, response, requestId);
         // A HEAD answer has no body, errors included (S3 HeadObject's bare 404).
-        if (operation?.HttpMethod == "HEAD") return response;
+        // 304 Not Modified carries no body either (S3's conditional GET).
+        if (operation?.HttpMethod == "HEAD" || error.HttpStatus == 304) return response;
 
         response.ContentType = ContentType;
         if (IsS3(model))

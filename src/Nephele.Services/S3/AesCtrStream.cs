@@ -1,0 +1,93 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace Nephele.Services.S3;
+
+/// <summary>
+/// AES-256-CTR over a stream as it is read: encrypts plaintext on the way to storage and decrypts on the way back.
+/// CTR lets a range read start at any byte (the counter is the IV plus the block index), which SSE-C range GETs need.
+/// </summary>
+internal sealed class AesCtrStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly Aes _aes;
+    private readonly UInt128 _iv;
+    private long _position;
+
+    /// <param name="position">The offset in the encrypted sequence of the first byte <paramref name="inner"/> yields.</param>
+    public AesCtrStream(Stream inner, byte[] key, byte[] iv, long position = 0)
+    {
+        _inner = inner;
+        _aes = Aes.Create();
+        _aes.Key = key;
+        _iv = BinaryPrimitives.ReadUInt128BigEndian(iv);
+        _position = position;
+    }
+
+    public static byte[] NewIv() => RandomNumberGenerator.GetBytes(16);
+
+    /// <summary>XORs <paramref name="data"/>, which sits at <paramref name="position"/> of the sequence, with the key stream.</summary>
+    public static void Transform(byte[] key, byte[] iv, long position, Span<byte> data)
+    {
+        using var aes = Aes.Create();
+        aes.Key = key;
+        Transform(aes, BinaryPrimitives.ReadUInt128BigEndian(iv), position, data);
+    }
+
+    private static void Transform(Aes aes, UInt128 iv, long position, Span<byte> data)
+    {
+        if (data.IsEmpty) return;
+        var first = position / 16;
+        var skip = (int)(position % 16);
+        var blocks = (skip + data.Length + 15) / 16;
+        var counters = ArrayPool<byte>.Shared.Rent(blocks * 16);
+        var stream = ArrayPool<byte>.Shared.Rent(blocks * 16);
+        try
+        {
+            for (var b = 0; b < blocks; b++)
+                BinaryPrimitives.WriteUInt128BigEndian(counters.AsSpan(b * 16, 16), iv + (UInt128)(first + b));
+            aes.EncryptEcb(counters.AsSpan(0, blocks * 16), stream.AsSpan(0, blocks * 16), PaddingMode.None);
+            var keyStream = stream.AsSpan(skip, data.Length);
+            for (var i = 0; i < data.Length; i++) data[i] ^= keyStream[i];
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(counters);
+            ArrayPool<byte>.Shared.Return(stream);
+        }
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        Transform(_aes, _iv, _position, buffer.Span[..n]);
+        _position += n;
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    public override bool CanRead => true;
+    public override bool CanSeek => _inner.CanSeek;
+    public override bool CanWrite => false;
+    public override long Length => _inner.Length;
+    public override long Position { get => _inner.Position; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _aes.Dispose();
+            _inner.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

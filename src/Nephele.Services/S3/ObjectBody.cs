@@ -1,0 +1,142 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Nephele.Core.State;
+
+namespace Nephele.Services.S3;
+
+/// <summary>What was stored from a request body: where the bytes are and what they hash to.</summary>
+internal sealed record StoredBody(long Size, string Md5Hex, byte[]? Inline, BlobPart? Blob, string? ChecksumAlgorithm, string? ChecksumValue, byte[]? Iv = null)
+{
+    public List<BlobPart>? Blobs => Blob is null ? null : [Blob];
+}
+
+/// <summary>
+/// Streams a request body into storage while hashing it (MD5 for the ETag, plus one additional checksum): bodies up
+/// to <see cref="InlineLimit"/> stay in the metadata row, larger ones go straight to one blob file. Nothing larger
+/// than one buffer is held in memory.
+/// </summary>
+internal static class ObjectBody
+{
+    public const int InlineLimit = 32 * 1024;
+
+    /// <param name="customerKey">SSE-C: the bytes are stored AES-CTR encrypted under this key (hashes are of the plaintext).</param>
+    public static async Task<StoredBody> StoreAsync(IBlobStore blobs, Stream body, string? checksumAlgorithm, CancellationToken ct, byte[]? customerKey = null)
+    {
+        var iv = customerKey is null ? null : AesCtrStream.NewIv();
+        using var hashing = new HashingStream(body, checksumAlgorithm);
+        var buffer = ArrayPool<byte>.Shared.Rent(InlineLimit + 1);
+        try
+        {
+            var filled = 0;
+            while (filled <= InlineLimit)
+            {
+                var n = await hashing.ReadAsync(buffer.AsMemory(filled, InlineLimit + 1 - filled), ct).ConfigureAwait(false);
+                if (n == 0) break;
+                filled += n;
+            }
+            if (filled <= InlineLimit)
+            {
+                var inline = buffer.AsSpan(0, filled).ToArray();
+                if (customerKey is not null) AesCtrStream.Transform(customerKey, iv!, 0, inline);
+                return new StoredBody(filled, hashing.Md5Hex(), inline, null, checksumAlgorithm, hashing.ChecksumBase64(), iv);
+            }
+            var id = ObjectStore.NewBlobId();
+            Stream rest = new PrefixedStream(buffer.AsMemory(0, filled), hashing);
+            if (customerKey is not null) rest = new AesCtrStream(rest, customerKey, iv!);
+            long size;
+            await using (rest.ConfigureAwait(false))
+                size = await blobs.WriteAsync(ObjectStore.BlobService, id, rest, ct).ConfigureAwait(false);
+            return new StoredBody(size, hashing.Md5Hex(), null, new BlobPart { BlobId = id, Size = size, Iv = iv }, checksumAlgorithm, hashing.ChecksumBase64(), iv);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The bytes [offset, offset+length) of an object.</summary>
+    /// <param name="customerKey">SSE-C: the key the bytes were encrypted with (already checked against the record).</param>
+    public static Stream Open(IBlobStore blobs, ObjectRecord record, long offset, long length, byte[]? customerKey = null)
+    {
+        if (record.Inline is { } inline)
+        {
+            if (record.InlineIv is not { } iv || customerKey is null) return new MemoryStream(inline, (int)offset, (int)length, writable: false);
+            var plain = inline.AsSpan((int)offset, (int)length).ToArray();
+            AesCtrStream.Transform(customerKey, iv, offset, plain);
+            return new MemoryStream(plain, writable: false);
+        }
+        return new PartsStream(blobs, record.Blobs ?? [], offset, length, customerKey);
+    }
+
+    /// <summary>Hashes what passes through: MD5 always, and the requested additional checksum.</summary>
+    private sealed class HashingStream(Stream inner, string? checksumAlgorithm) : Stream
+    {
+        private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        private readonly S3Checksums.IChecksum? _checksum = checksumAlgorithm is null ? null : S3Checksums.Create(checksumAlgorithm);
+
+        public string Md5Hex() => Convert.ToHexStringLower(_md5.GetCurrentHash());
+        public string? ChecksumBase64() => _checksum?.Base64();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (n > 0)
+            {
+                _md5.AppendData(buffer.Span[..n]);
+                _checksum?.Append(buffer.Span[..n]);
+            }
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _md5.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>Bytes already read, then the rest of the stream.</summary>
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    {
+        private ReadOnlyMemory<byte> _prefix = prefix;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_prefix.IsEmpty) return await rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var n = Math.Min(buffer.Length, _prefix.Length);
+            _prefix[..n].CopyTo(buffer);
+            _prefix = _prefix[n..];
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

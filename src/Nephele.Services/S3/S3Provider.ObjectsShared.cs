@@ -1,0 +1,307 @@
+using System.Security.Cryptography;
+using System.Text;
+using Nephele.Core.Gateway;
+using Nephele.Core.Protocols;
+
+namespace Nephele.Services.S3;
+
+/// <summary>What PutObject, CopyObject and CreateMultipartUpload share: reading an object's settings from the request,
+/// committing a new version, resolving the version a read names, and writing an object's headers.</summary>
+public sealed partial class S3Provider
+{
+    private const int MaxKeyBytes = 1024;
+    private const int MaxTags = 10;
+
+    private static readonly HashSet<string> StorageClasses =
+    [
+        "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE",
+        "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE",
+    ];
+
+    private static readonly HashSet<string> CannedObjectAcls =
+    [
+        "private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control",
+    ];
+
+    private static string RequireKey(Dictionary<string, object?> input)
+    {
+        var key = input.RequireString("Key");
+        if (Encoding.UTF8.GetByteCount(key) > MaxKeyBytes) throw S3ObjectErrors.KeyTooLong();
+        return key;
+    }
+
+    /// <summary>A new object's settings from request headers (everything but its bytes).</summary>
+    private static ObjectRecord ObjectSettings(RequestContext ctx, BucketRecord bucket, Dictionary<string, object?> input, string key)
+    {
+        var storageClass = input.GetString("StorageClass") ?? "STANDARD";
+        if (!StorageClasses.Contains(storageClass))
+            throw new AwsException("InvalidStorageClass", "The storage class you specified is not valid", 400);
+        var record = new ObjectRecord
+        {
+            Key = key,
+            LastModified = ctx.Now,
+            Owner = ctx.AccountId,
+            StorageClass = storageClass,
+            ContentType = input.GetString("ContentType"),
+            ContentEncoding = StripAwsChunked(input.GetString("ContentEncoding")),
+            ContentDisposition = input.GetString("ContentDisposition"),
+            ContentLanguage = input.GetString("ContentLanguage"),
+            CacheControl = input.GetString("CacheControl"),
+            Expires = input.GetTimestamp("Expires"),
+            WebsiteRedirectLocation = input.GetString("WebsiteRedirectLocation"),
+            Metadata = UserMetadata(input),
+            Tags = input.GetString("Tagging") is { } tagging ? ParseTagging(tagging) : [],
+            Acl = ObjectAcl(bucket, input),
+            ObjectLockMode = input.GetString("ObjectLockMode"),
+            ObjectLockRetainUntil = input.GetTimestamp("ObjectLockRetainUntilDate"),
+            ObjectLockLegalHold = input.GetString("ObjectLockLegalHoldStatus"),
+        };
+        return WithEncryption(ctx, input, record);
+    }
+
+    /// <summary>The SDKs mark a chunk-encoded upload with Content-Encoding aws-chunked; it is transport, not the object's encoding.</summary>
+    private static string? StripAwsChunked(string? encoding)
+    {
+        if (encoding is null) return null;
+        var rest = string.Join(",", encoding.Split(',').Select(e => e.Trim())
+            .Where(e => e.Length > 0 && !e.Equals("aws-chunked", StringComparison.OrdinalIgnoreCase)));
+        return rest.Length == 0 ? null : rest;
+    }
+
+    private static Dictionary<string, string> UserMetadata(Dictionary<string, object?> input)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in input.GetStringMap("Metadata")) metadata[k.ToLowerInvariant()] = v;
+        return metadata;
+    }
+
+    /// <summary>x-amz-tagging: URL-encoded key=value pairs.</summary>
+    private static Dictionary<string, string> ParseTagging(string tagging)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in QueryMap.Parse(tagging))
+        {
+            if (!tags.TryAdd(k, v)) throw new AwsException("InvalidTag", "Cannot provide multiple Tags with the same key", 400);
+        }
+        ValidateTags(tags);
+        return tags;
+    }
+
+    private static void ValidateTags(Dictionary<string, string> tags)
+    {
+        if (tags.Count > MaxTags) throw new AwsException("BadRequest", "Object tags cannot be greater than 10", 400);
+        foreach (var (k, v) in tags)
+        {
+            if (k.Length is 0 or > 128) throw new AwsException("InvalidTag", "The TagKey you have provided is invalid", 400);
+            if (v.Length > 256) throw new AwsException("InvalidTag", "The TagValue you have provided is invalid", 400);
+        }
+    }
+
+    /// <summary>A canned ACL; with BucketOwnerEnforced ownership only bucket-owner-full-control (or none) is accepted.</summary>
+    private static string? ObjectAcl(BucketRecord bucket, Dictionary<string, object?> input)
+    {
+        var acl = input.GetString("ACL");
+        var grants = input.Keys.Any(k => k.StartsWith("Grant", StringComparison.Ordinal));
+        if (bucket.ObjectOwnership == "BucketOwnerEnforced" && (grants || acl is not null && acl != "bucket-owner-full-control"))
+            throw S3ObjectErrors.AccessControlListNotSupported();
+        if (acl is not null && !CannedObjectAcls.Contains(acl)) throw S3ObjectErrors.InvalidArgument("", "x-amz-acl", acl);
+        return acl;
+    }
+
+    private static ObjectRecord WithEncryption(RequestContext ctx, Dictionary<string, object?> input, ObjectRecord record)
+    {
+        if (CustomerKeyMd5(input) is { } md5)
+        {
+            if (input.ContainsKey("ServerSideEncryption"))
+                throw S3ObjectErrors.InvalidArgument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified",
+                    "x-amz-server-side-encryption", input.GetString("ServerSideEncryption"));
+            return record with { SseCustomerAlgorithm = "AES256", SseCustomerKeyMd5 = md5 };
+        }
+        var sse = input.GetString("ServerSideEncryption") ?? "AES256";
+        switch (sse)
+        {
+            case "AES256":
+                if (input.GetString("SSEKMSKeyId") is { } stray)
+                    throw S3ObjectErrors.InvalidArgument("Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms",
+                        "x-amz-server-side-encryption-aws-kms-key-id", stray);
+                return record with { ServerSideEncryption = "AES256" };
+            case "aws:kms" or "aws:kms:dsse":
+                var keyId = input.GetString("SSEKMSKeyId") ?? $"arn:aws:kms:{ctx.Region}:{ctx.AccountId}:alias/aws/s3";
+                if (!keyId.StartsWith("arn:", StringComparison.Ordinal)) keyId = $"arn:aws:kms:{ctx.Region}:{ctx.AccountId}:key/{keyId}";
+                return record with
+                {
+                    ServerSideEncryption = sse,
+                    SseKmsKeyId = keyId,
+                    SseKmsContext = input.GetString("SSEKMSEncryptionContext"),
+                    BucketKeyEnabled = input.GetBool("BucketKeyEnabled"),
+                };
+            default:
+                throw S3ObjectErrors.InvalidArgument("The encryption method specified is not supported", "x-amz-server-side-encryption", sse);
+        }
+    }
+
+    /// <summary>The MD5 (base64) of a valid SSE-C key in the request, or null when none was sent.</summary>
+    private static string? CustomerKeyMd5(Dictionary<string, object?> input, string prefix = "")
+    {
+        var algorithm = input.GetString(prefix + "SSECustomerAlgorithm");
+        var key = input.GetString(prefix + "SSECustomerKey");
+        var md5 = input.GetString(prefix + "SSECustomerKeyMD5");
+        if (algorithm is null && key is null && md5 is null) return null;
+        if (algorithm is null)
+            throw S3ObjectErrors.InvalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.",
+                "x-amz-server-side-encryption-customer-algorithm", null);
+        if (algorithm != "AES256")
+            throw S3ObjectErrors.InvalidArgument("The encryption algorithm specified is not supported.", "x-amz-server-side-encryption-customer-algorithm", algorithm);
+        byte[] keyBytes;
+        try { keyBytes = Convert.FromBase64String(key ?? ""); }
+        catch (FormatException) { keyBytes = []; }
+        if (keyBytes.Length != 32)
+            throw S3ObjectErrors.InvalidArgument("The secret key was invalid for the specified algorithm.", "x-amz-server-side-encryption-customer-key", null);
+        var actual = Convert.ToBase64String(MD5.HashData(keyBytes));
+        if (md5 is not null && md5 != actual)
+            throw S3ObjectErrors.InvalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.",
+                "x-amz-server-side-encryption-customer-key-MD5", md5);
+        return actual;
+    }
+
+    /// <summary>The SSE-C key bytes of a request (validated), or null when it sends none.</summary>
+    private static byte[]? CustomerKey(Dictionary<string, object?> input, string prefix = "") =>
+        CustomerKeyMd5(input, prefix) is null ? null : Convert.FromBase64String(input.GetString(prefix + "SSECustomerKey")!);
+
+    /// <summary>SSE-C objects are readable only with the key they were written with.</summary>
+    private static void CheckCustomerKey(ObjectRecord obj, Dictionary<string, object?> input, string prefix = "")
+    {
+        var given = CustomerKeyMd5(input, prefix);
+        if (obj.SseCustomerKeyMd5 is null) return;
+        if (given is null)
+            throw S3ObjectErrors.InvalidRequest("The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.");
+        if (given != obj.SseCustomerKeyMd5) throw S3Errors.AccessDenied();
+    }
+
+    /// <summary>
+    /// Makes <paramref name="record"/> the key's current version, as the bucket's versioning state says: replaces the
+    /// object (unversioned), adds a version (Enabled) or replaces the null version (Suspended). <paramref name="check"/>
+    /// sees the current object inside the transaction (conditional writes). Blobs no longer referenced are deleted after
+    /// the commit.
+    /// </summary>
+    private ObjectRecord CommitObject(string bucketName, ObjectRecord record, Action<ObjectRecord?>? check = null)
+    {
+        var (stored, garbage) = _objects.Transaction(() =>
+        {
+            var bucket = _buckets.Get(bucketName) ?? throw S3Errors.NoSuchBucket(bucketName);
+            var current = _objects.Current(bucketName, record.Key);
+            check?.Invoke(current);
+            var garbage = new List<string>();
+            ObjectRecord stored;
+            switch (bucket.Versioning)
+            {
+                case null:
+                    stored = record with { VersionId = null, Sort = "" };
+                    garbage.AddRange(ObjectStore.BlobsOf(current));
+                    break;
+                case "Enabled":
+                    var sort = _objects.NewSort();
+                    stored = record with { VersionId = sort, Sort = sort };
+                    _objects.PutVersion(bucketName, stored);
+                    break;
+                default:
+                    if (_objects.Version(bucketName, record.Key, "null") is { } old)
+                    {
+                        _objects.DeleteVersion(bucketName, old);
+                        garbage.AddRange(ObjectStore.BlobsOf(old));
+                    }
+                    stored = record with { VersionId = "null", Sort = _objects.NewSort() };
+                    _objects.PutVersion(bucketName, stored);
+                    break;
+            }
+            _objects.PutCurrent(bucketName, stored);
+            return (stored, garbage);
+        });
+        _objects.DeleteBlobs(garbage);
+        return stored;
+    }
+
+    /// <summary>The object (version) a GET/HEAD/copy names, or AWS's error for a missing key, version or a delete marker.</summary>
+    private ObjectRecord ReadableObject(BucketRecord bucket, string key, string? versionId)
+    {
+        if (versionId is null)
+        {
+            if (_objects.Current(bucket.Name, key) is { } current) return current;
+            if (bucket.Versioning is not null && _objects.VersionsOf(bucket.Name, key).FirstOrDefault() is { IsDeleteMarker: true } marker)
+            {
+                var error = S3ObjectErrors.NoSuchKey(key);
+                error.Headers["x-amz-delete-marker"] = "true";
+                error.Headers["x-amz-version-id"] = marker.VersionId!;
+                throw error;
+            }
+            throw S3ObjectErrors.NoSuchKey(key);
+        }
+        if (bucket.Versioning is null)
+        {
+            if (versionId != "null") throw S3ObjectErrors.InvalidVersionId(versionId);
+            return _objects.Current(bucket.Name, key) ?? throw S3ObjectErrors.NoSuchVersion(key, versionId);
+        }
+        if (!IsVersionIdLike(versionId)) throw S3ObjectErrors.InvalidVersionId(versionId);
+        var version = _objects.Version(bucket.Name, key, versionId) ?? throw S3ObjectErrors.NoSuchVersion(key, versionId);
+        if (version.IsDeleteMarker)
+        {
+            var error = S3ObjectErrors.MethodNotAllowed();
+            error.Headers["x-amz-delete-marker"] = "true";
+            error.Headers["x-amz-version-id"] = versionId;
+            error.Headers["Last-Modified"] = version.LastModified.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            throw error;
+        }
+        return version;
+    }
+
+    /// <summary>Our version ids are 28 lower-case hex digits; anything else (but "null") is not a version id at all.</summary>
+    private static bool IsVersionIdLike(string versionId) =>
+        versionId == "null" || versionId.Length == 28 && versionId.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>The headers GET and HEAD share.</summary>
+    private static void WriteObjectHeaders(ObjectRecord obj, Dictionary<string, object?> input, Dictionary<string, object?> output)
+    {
+        output["ETag"] = obj.ETag;
+        output["LastModified"] = obj.LastModified;
+        output["AcceptRanges"] = "bytes";
+        output["ContentType"] = obj.ContentType ?? "binary/octet-stream";
+        if (obj.ContentEncoding is { } ce) output["ContentEncoding"] = ce;
+        if (obj.ContentDisposition is { } cd) output["ContentDisposition"] = cd;
+        if (obj.ContentLanguage is { } cl) output["ContentLanguage"] = cl;
+        if (obj.CacheControl is { } cc) output["CacheControl"] = cc;
+        if (obj.Expires is { } ex) output["Expires"] = ex;
+        if (obj.WebsiteRedirectLocation is { } wr) output["WebsiteRedirectLocation"] = wr;
+        if (obj.Metadata.Count > 0) output["Metadata"] = obj.Metadata.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
+        if (obj.VersionId is { } v) output["VersionId"] = v;
+        if (obj.StorageClass != "STANDARD") output["StorageClass"] = obj.StorageClass;
+        WriteEncryption(obj, output);
+        if (obj.Tags.Count > 0) output["TagCount"] = (long)obj.Tags.Count;
+        if (obj.PartsCount is { } parts && input.GetLong("PartNumber") is not null) output["PartsCount"] = (long)parts;
+        if (obj.ObjectLockMode is { } mode) output["ObjectLockMode"] = mode;
+        if (obj.ObjectLockRetainUntil is { } until) output["ObjectLockRetainUntilDate"] = until;
+        if (obj.ObjectLockLegalHold is { } hold) output["ObjectLockLegalHoldStatus"] = hold;
+        // response-* query parameters override what GET/HEAD answer.
+        if (input.GetString("ResponseContentType") is { } rct) output["ContentType"] = rct;
+        if (input.GetString("ResponseContentLanguage") is { } rcl) output["ContentLanguage"] = rcl;
+        if (input.GetString("ResponseContentDisposition") is { } rcd) output["ContentDisposition"] = rcd;
+        if (input.GetString("ResponseContentEncoding") is { } rce) output["ContentEncoding"] = rce;
+        if (input.GetString("ResponseCacheControl") is { } rcc) output["CacheControl"] = rcc;
+        if (input.GetTimestamp("ResponseExpires") is { } rex) output["Expires"] = rex;
+    }
+
+    private static void WriteEncryption(ObjectRecord obj, Dictionary<string, object?> output)
+    {
+        if (obj.ServerSideEncryption is { } sse) output["ServerSideEncryption"] = sse;
+        if (obj.SseKmsKeyId is { } kms) output["SSEKMSKeyId"] = kms;
+        if (obj.BucketKeyEnabled is { } bk) output["BucketKeyEnabled"] = bk;
+        if (obj.SseCustomerAlgorithm is { } ca) output["SSECustomerAlgorithm"] = ca;
+        if (obj.SseCustomerKeyMd5 is { } cm) output["SSECustomerKeyMD5"] = cm;
+    }
+
+    private static void WriteChecksum(ObjectRecord obj, Dictionary<string, object?> output)
+    {
+        if (obj.ChecksumAlgorithm is not { } algorithm || obj.ChecksumValue is not { } value) return;
+        output[S3Checksums.MemberOf(algorithm)] = value;
+        output["ChecksumType"] = obj.ChecksumType ?? "FULL_OBJECT";
+    }
+}
