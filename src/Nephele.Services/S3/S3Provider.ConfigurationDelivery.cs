@@ -36,7 +36,7 @@ public sealed partial class S3Provider
                     throw S3ConfigErrors.InvalidRequest("S3 Transfer Acceleration is not supported for buckets with periods (.) in their names");
             });
         RegisterDocument(operations, ReplicationConfigName, "PutBucketReplication", "GetBucketReplication", "DeleteBucketReplication",
-            S3ConfigErrors.ReplicationNotFound, (_, _, doc) => ValidateReplication(doc));
+            S3ConfigErrors.ReplicationNotFound, (_, bucket, doc) => ValidateReplication(bucket, doc));
         operations
             .On("PutBucketRequestPayment", PutBucketRequestPayment)
             .On("GetBucketRequestPayment", GetBucketRequestPayment)
@@ -125,9 +125,10 @@ public sealed partial class S3Provider
                 throw S3ConfigErrors.InvalidArgument("Invalid routing rule: a Redirect must be specified");
     }
 
-    private static void ValidateReplication(Dictionary<string, object?> doc)
+    private static void ValidateReplication(BucketRecord bucket, Dictionary<string, object?> doc)
     {
-        // Versioning must be Enabled on the source bucket; that status belongs to the object store and is not checked yet.
+        if (bucket.Versioning != "Enabled")
+            throw S3ConfigErrors.InvalidRequest("Versioning must be 'Enabled' on the bucket to apply a replication configuration");
         if (string.IsNullOrEmpty(doc.GetString("Role"))) throw S3ConfigErrors.MalformedXml();
         var rules = doc.GetList("Rules")?.OfType<Dictionary<string, object?>>().ToList() ?? [];
         if (rules.Count is 0 or > 1000) throw S3ConfigErrors.MalformedXml();
