@@ -3,6 +3,7 @@ using Nephele.Core.Auth;
 using Nephele.Core.Gateway;
 using Nephele.Core.State;
 using Nephele.Core.Time;
+using Nephele.Services.DynamoDb;
 using Nephele.Services.Kms;
 using Nephele.Services.SecretsManager;
 using Nephele.Services.Sqs;
@@ -21,6 +22,7 @@ public static class ServiceCatalog
         new SecretsManagerProvider(env),
         new SqsProvider(env),
         new KmsProvider(env),
+        new DynamoDbProvider(env),
     ];
 
     /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>
