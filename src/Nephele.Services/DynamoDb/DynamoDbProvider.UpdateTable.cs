@@ -102,6 +102,13 @@ public sealed partial class DynamoDbProvider
         if (table.BillingMode == "PROVISIONED")
             foreach (var g in table.GlobalSecondaryIndexes.Where(g => g.ProvisionedThroughput is null))
                 throw AwsException.Validation($"One or more parameter values were invalid: ProvisionedThroughput must be specified for index: {g.IndexName}");
+        // Definitions only a deleted index used go with it.
+        var keyNames = table.KeySchema.Concat(table.Indexes.SelectMany(i => i.KeySchema)).Select(k => k.AttributeName).ToHashSet();
+        table = table with
+        {
+            AttributeDefinitions = table.AttributeDefinitions
+                .Where(a => keyNames.Contains(a.AttributeName) || original.AttributeDefinitions.All(o => o.AttributeName != a.AttributeName)).ToList(),
+        };
         TableDefinitions.CheckDefinitions(table.AttributeDefinitions, table.KeySchema, table.Indexes);
         _store.Put(ctx.Scope, table);
         // New indexes are backfilled right away, inside this transaction, so they are queryable when the call returns.
