@@ -24,12 +24,16 @@ internal static class Workloads
     public const string Sts = "sts";
     public const string SqsSend = "sqs-send";
     public const string SqsReceive = "sqs-receive";
-    public static readonly string[] All = [Sts, SqsSend, SqsReceive];
+    public const string DdbPut = "ddb-put";
+    public const string DdbGet = "ddb-get";
+    public static readonly string[] All = [Sts, SqsSend, SqsReceive, DdbPut, DdbGet];
 
     public static string Describe(string name) => name switch
     {
         SqsSend => "SQS SendMessageBatch (10 messages of 32 bytes per request)",
         SqsReceive => "SQS ReceiveMessage (MaxNumberOfMessages 10) + DeleteMessageBatch per request, queue pre-filled",
+        DdbPut => "DynamoDB PutItem of a 200-byte item (10,000 keys)",
+        DdbGet => "DynamoDB GetItem of a 200-byte item (10,000 keys, pre-filled)",
         _ => "STS GetCallerIdentity",
     };
 
@@ -37,6 +41,8 @@ internal static class Workloads
     {
         SqsSend => new SqsSendWorkload(endpoint),
         SqsReceive => new SqsReceiveWorkload(endpoint),
+        DdbPut => new DynamoDbPutWorkload(endpoint),
+        DdbGet => new DynamoDbGetWorkload(endpoint),
         _ => new StsCaller(endpoint),
     };
 }

@@ -52,8 +52,13 @@ public sealed class DynamoDbExpressionTests(NepheleFixture nephele) : DynamoDbTe
             ("m", new AttributeValue { M = new() { ["nested"] = new AttributeValue { L = [N("1"), N("10")] } } })));
         var all = new Dictionary<string, AttributeValue>
         {
-            [":five"] = N("5"), [":ten"] = N("10"), [":hello"] = S("hello"), [":he"] = S("he"), [":ll"] = S("ll"),
-            [":red"] = S("red"), [":typeN"] = S("N"),
+            [":five"] = N("5"),
+            [":ten"] = N("10"),
+            [":hello"] = S("hello"),
+            [":he"] = S("he"),
+            [":ll"] = S("ll"),
+            [":red"] = S("red"),
+            [":typeN"] = S("N"),
         };
         var used = all.Where(kv => System.Text.RegularExpressions.Regex.IsMatch(condition, kv.Key + @"\b")).ToDictionary();
         if (passes)
@@ -126,7 +131,10 @@ public sealed class DynamoDbExpressionTests(NepheleFixture nephele) : DynamoDbTe
             ExpressionAttributeNames = new() { ["#c"] = "count" },
             ExpressionAttributeValues = new()
             {
-                [":one"] = N("1"), [":more"] = new AttributeValue { L = [S("w")] }, [":v"] = S("new"), [":newTags"] = new AttributeValue { SS = ["c"] },
+                [":one"] = N("1"),
+                [":more"] = new AttributeValue { L = [S("w")] },
+                [":v"] = S("new"),
+                [":newTags"] = new AttributeValue { SS = ["c"] },
             },
             ReturnValues = ReturnValue.ALL_NEW,
         });
@@ -186,13 +194,17 @@ public sealed class DynamoDbExpressionTests(NepheleFixture nephele) : DynamoDbTe
         var table = await TableWith(Item(("pk", S("a")), ("s", S("text"))));
         var missing = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => Ddb().UpdateItemAsync(new UpdateItemRequest
         {
-            TableName = table, Key = Item(("pk", S("a"))), UpdateExpression = "SET x = nothere + :one",
+            TableName = table,
+            Key = Item(("pk", S("a"))),
+            UpdateExpression = "SET x = nothere + :one",
             ExpressionAttributeValues = new() { [":one"] = N("1") },
         }));
         Assert.Equal("The provided expression refers to an attribute that does not exist in the item", missing.Message);
         var wrong = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => Ddb().UpdateItemAsync(new UpdateItemRequest
         {
-            TableName = table, Key = Item(("pk", S("a"))), UpdateExpression = "SET x = s + :one",
+            TableName = table,
+            Key = Item(("pk", S("a"))),
+            UpdateExpression = "SET x = s + :one",
             ExpressionAttributeValues = new() { [":one"] = N("1") },
         }));
         Assert.Equal("An operand in the update expression has an incorrect data type", wrong.Message);
@@ -226,7 +238,9 @@ public sealed class DynamoDbExpressionTests(NepheleFixture nephele) : DynamoDbTe
         Assert.Equal("Invalid ConditionExpression: Invalid function name; function: unknown_fn", f.Message);
         var values = await Assert.ThrowsAsync<AmazonDynamoDBException>(() => Ddb().PutItemAsync(new PutItemRequest
         {
-            TableName = table, Item = Item(("pk", S("a"))), ExpressionAttributeValues = new() { [":v"] = N("1") },
+            TableName = table,
+            Item = Item(("pk", S("a"))),
+            ExpressionAttributeValues = new() { [":v"] = N("1") },
         }));
         Assert.Equal("ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null", values.Message);
     }
@@ -247,7 +261,10 @@ public sealed class DynamoDbExpressionTests(NepheleFixture nephele) : DynamoDbTe
                     {
                         await client.UpdateItemAsync(new UpdateItemRequest
                         {
-                            TableName = table, Key = Item(("pk", S("c"))), UpdateExpression = "SET v = v + :one", ConditionExpression = "v = :current",
+                            TableName = table,
+                            Key = Item(("pk", S("c"))),
+                            UpdateExpression = "SET v = v + :one",
+                            ConditionExpression = "v = :current",
                             ExpressionAttributeValues = new() { [":one"] = N("1"), [":current"] = N(current) },
                         });
                         break;
