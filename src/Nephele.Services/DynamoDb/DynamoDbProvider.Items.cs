@@ -77,7 +77,8 @@ public sealed partial class DynamoDbProvider
         var key = AttributeValueWire.ReadItem(input.GetStruct("Key"));
         var rowKey = ItemKeys.RowKeyOfKey(table, key);
         var expressions = RequestExpressions.Parse(input, "UpdateExpression and ConditionExpression are null");
-        var actions = expressions.Update ?? LegacyConditions.AttributeUpdates(input);
+        var legacy = LegacyConditions.AttributeUpdates(input);
+        var actions = expressions.Update ?? legacy;
         var condition = expressions.Condition ?? LegacyConditions.Expected(input);
         EnsureKeyNotUpdated(table, actions);
         var capacity = new Capacity(table.TableName);

@@ -78,6 +78,8 @@ internal static class LegacyConditions
     public static List<UpdateAction> AttributeUpdates(Dictionary<string, object?> input)
     {
         if (input.GetValueOrDefault("AttributeUpdates") is not Dictionary<string, object?> map) return [];
+        if (input.GetString("UpdateExpression") is not null)
+            throw AwsException.Validation("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributeUpdates} Expression parameters: {UpdateExpression}");
         var actions = new List<UpdateAction>();
         foreach (var (name, raw) in map)
         {

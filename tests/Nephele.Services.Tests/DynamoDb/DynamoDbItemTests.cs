@@ -139,4 +139,41 @@ public sealed class DynamoDbItemTests(NepheleFixture nephele) : DynamoDbTestBase
         var got = await Ddb().GetItemAsync(name, new() { ["pk"] = new AttributeValue { B = new MemoryStream(Encoding.UTF8.GetBytes("key")) } });
         Assert.Equal("x", got.Item["v"].S);
     }
+
+    [Fact]
+    public async Task Legacy_parameters_still_work()
+    {
+        var name = await NewTable();
+        await Ddb().PutItemAsync(new PutItemRequest
+        {
+            TableName = name,
+            Item = Item(("pk", S("a")), ("v", N("1"))),
+            Expected = new() { ["pk"] = new ExpectedAttributeValue { Exists = false } },
+        });
+        await Assert.ThrowsAsync<ConditionalCheckFailedException>(() => Ddb().PutItemAsync(new PutItemRequest
+        {
+            TableName = name,
+            Item = Item(("pk", S("a"))),
+            Expected = new() { ["v"] = new ExpectedAttributeValue { ComparisonOperator = ComparisonOperator.GT, AttributeValueList = [N("5")] } },
+        }));
+        await Ddb().UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = name,
+            Key = Item(("pk", S("a"))),
+            AttributeUpdates = new()
+            {
+                ["v"] = new AttributeValueUpdate { Action = AttributeAction.ADD, Value = N("2") },
+                ["w"] = new AttributeValueUpdate { Action = AttributeAction.PUT, Value = S("x") },
+            },
+        });
+        var got = await Ddb().GetItemAsync(new GetItemRequest { TableName = name, Key = Item(("pk", S("a"))), AttributesToGet = ["v", "w"] });
+        Assert.Equal("3", got.Item["v"].N);
+        Assert.Equal("x", got.Item["w"].S);
+        var scanned = await Ddb().ScanAsync(new ScanRequest
+        {
+            TableName = name,
+            ScanFilter = new() { ["w"] = new Condition { ComparisonOperator = ComparisonOperator.BEGINS_WITH, AttributeValueList = [S("x")] } },
+        });
+        Assert.Equal(1, scanned.Count);
+    }
 }
