@@ -4,6 +4,7 @@ using Nephele.Core.Gateway;
 using Nephele.Core.State;
 using Nephele.Core.Time;
 using Nephele.Services.Iam;
+using Nephele.Services.DynamoDb;
 using Nephele.Services.Kms;
 using Nephele.Services.S3;
 using Nephele.Services.Lambda;
@@ -31,6 +32,7 @@ public static class ServiceCatalog
         new SnsProvider(env),
         new LogsProvider(env),
         new LambdaProvider(env),
+        new DynamoDbProvider(env),
     ];
 
     /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>

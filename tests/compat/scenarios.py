@@ -1,4 +1,5 @@
 """Scenario registry: each service adds its module's scenarios here, one line each."""
+from dynamodb_scenarios import DYNAMODB_SCENARIOS
 from iam_scenarios import IAM_SCENARIOS
 from kms_scenarios import KMS_SCENARIOS
 from lambda_scenarios import LAMBDA_SCENARIOS
@@ -21,4 +22,5 @@ SCENARIOS = [
     *SNS_SCENARIOS,
     *LOGS_SCENARIOS,
     *LAMBDA_SCENARIOS,
+    *DYNAMODB_SCENARIOS,
 ]

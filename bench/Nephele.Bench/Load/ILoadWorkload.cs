@@ -31,7 +31,9 @@ internal static class Workloads
     public const string LambdaCold = "lambda-cold";
     public const string S3Put = "s3-put";
     public const string S3Get = "s3-get";
-    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold, S3Put, S3Get];
+    public const string DdbPut = "ddb-put";
+    public const string DdbGet = "ddb-get";
+    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold, S3Put, S3Get, DdbPut, DdbGet];
 
     /// <summary>Whether a step moves several messages (SQS), so messages per second are worth a column.</summary>
     public static bool CountsMessages(string name) => name is SqsSend or SqsReceive;
@@ -47,6 +49,8 @@ internal static class Workloads
         LambdaCold => "Lambda CreateFunction + first Invoke (cold start) + DeleteFunction of a trivial Node.js function",
         S3Put => "S3 PutObject of 1 KiB (1,000 keys, overwritten)",
         S3Get => "S3 GetObject of a 1 KiB object",
+        DdbPut => "DynamoDB PutItem of a 200-byte item (10,000 keys)",
+        DdbGet => "DynamoDB GetItem of a 200-byte item (10,000 keys, pre-filled)",
         _ => "STS GetCallerIdentity",
     };
 
@@ -61,6 +65,8 @@ internal static class Workloads
         LambdaCold => new LambdaColdWorkload(endpoint),
         S3Put => new S3PutWorkload(endpoint),
         S3Get => new S3GetWorkload(endpoint),
+        DdbPut => new DynamoDbPutWorkload(endpoint),
+        DdbGet => new DynamoDbGetWorkload(endpoint),
         _ => new StsCaller(endpoint),
     };
 }

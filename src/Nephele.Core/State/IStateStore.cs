@@ -48,10 +48,18 @@ public interface IResourceTable
     bool Delete(Scope scope, string key);
     /// <summary>Rows in key order (UTF-8 bytes), starting after <paramref name="startAfter"/>, optionally limited to a key prefix.</summary>
     IReadOnlyList<KeyValuePair<string, byte[]>> List(Scope scope, string? prefix = null, string? startAfter = null, int limit = int.MaxValue);
+    /// <summary>
+    /// Rows whose keys lie in <paramref name="range"/>, in key order or (with <see cref="KeyRange.Descending"/>)
+    /// reverse key order; for sorted reads such as DynamoDB's Query with ScanIndexForward=false.
+    /// </summary>
+    IReadOnlyList<KeyValuePair<string, byte[]>> Range(Scope scope, KeyRange range, int limit = int.MaxValue);
     /// <summary>Every scope that has rows in this table, for background sweepers (TTL, timers).</summary>
     IReadOnlyList<Scope> Scopes();
     long Count(Scope scope);
 }
+
+/// <summary>A key interval for <see cref="IResourceTable.Range"/>; a null bound is unbounded.</summary>
+public readonly record struct KeyRange(string? From, bool FromInclusive, string? To, bool ToInclusive, bool Descending = false);
 
 public interface IBlobStore
 {

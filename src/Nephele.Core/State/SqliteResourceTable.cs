@@ -46,6 +46,14 @@ internal sealed class SqliteResourceTable(SqliteStateStore store, string service
         return read.Statements.List(service, table, scope, lower, lowerInclusive: !afterWins, upper, limit);
     }
 
+    public IReadOnlyList<KeyValuePair<string, byte[]>> Range(Scope scope, KeyRange range, int limit = int.MaxValue)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        if (limit == 0) return [];
+        using var read = store.BeginRead();
+        return read.Statements.Range(service, table, scope, range, limit);
+    }
+
     public IReadOnlyList<Scope> Scopes()
     {
         var scopes = new List<Scope>();

@@ -14,6 +14,7 @@ internal sealed class SqliteStatements : IDisposable
 
     private SqliteCommand? _get, _put, _tryAdd, _delete, _count, _nextScope, _getMeta, _setMeta, _deleteService;
     private readonly SqliteCommand?[] _list = new SqliteCommand?[4];
+    private readonly SqliteCommand?[] _range = new SqliteCommand?[18];
     private readonly Dictionary<string, SqliteCommand> _adHoc = [];
 
     public SqliteStatements(SqliteConnection connection) => Connection = connection;
@@ -69,6 +70,39 @@ internal sealed class SqliteStatements : IDisposable
         cmd.Parameters[4].Value = lower;
         cmd.Parameters[5].Value = limit;
         if (upper is not null) cmd.Parameters[6].Value = upper;
+        var rows = new List<KeyValuePair<string, byte[]>>(Math.Min(limit, 64));
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+            rows.Add(new(reader.GetString(0), reader.GetFieldValue<byte[]>(1)));
+        return rows;
+    }
+
+    /// <summary>Rows in <paramref name="range"/>; one prepared statement per combination of bounds and direction.</summary>
+    public List<KeyValuePair<string, byte[]>> Range(string service, string table, Scope scope, KeyRange range, int limit)
+    {
+        var variant = (range.From is null ? 0 : range.FromInclusive ? 1 : 2) * 6 + (range.To is null ? 0 : range.ToInclusive ? 1 : 2) * 2 + (range.Descending ? 1 : 0);
+        var cmd = _range[variant];
+        if (cmd is null)
+        {
+            var sql = $"SELECT key, value FROM resources WHERE {ScopeWhere}";
+            string[] names = ["$s", "$t", "$a", "$r", "$n"];
+            if (range.From is not null)
+            {
+                sql += $" AND key {(range.FromInclusive ? ">=" : ">")} $lo";
+                names = [.. names, "$lo"];
+            }
+            if (range.To is not null)
+            {
+                sql += $" AND key {(range.ToInclusive ? "<=" : "<")} $hi";
+                names = [.. names, "$hi"];
+            }
+            cmd = _range[variant] = Prepare(sql + $" ORDER BY key {(range.Descending ? "DESC" : "ASC")} LIMIT $n", names);
+        }
+        Bind(cmd, service, table, scope);
+        cmd.Parameters[4].Value = limit;
+        var next = 5;
+        if (range.From is not null) cmd.Parameters[next++].Value = range.From;
+        if (range.To is not null) cmd.Parameters[next].Value = range.To;
         var rows = new List<KeyValuePair<string, byte[]>>(Math.Min(limit, 64));
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
@@ -154,7 +188,7 @@ internal sealed class SqliteStatements : IDisposable
 
     public void Dispose()
     {
-        foreach (var cmd in (SqliteCommand?[])[_get, _put, _tryAdd, _delete, _count, _nextScope, _getMeta, _setMeta, _deleteService, .. _list, .. _adHoc.Values])
+        foreach (var cmd in (SqliteCommand?[])[_get, _put, _tryAdd, _delete, _count, _nextScope, _getMeta, _setMeta, _deleteService, .. _list, .. _range, .. _adHoc.Values])
             cmd?.Dispose();
         _adHoc.Clear();
     }

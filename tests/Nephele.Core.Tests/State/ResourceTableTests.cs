@@ -93,6 +93,22 @@ public sealed class ResourceTableTests : IDisposable
     }
 
     [Theory, InlineData(false), InlineData(true)]
+    public void Range_reads_between_bounds_in_either_direction(bool ephemeral)
+    {
+        using var store = _dir.Open(ephemeral);
+        var table = store.Table("dynamodb", "items");
+        foreach (var key in (string[])["a", "b", "c", "d", "e"])
+            table.Put(Here, key, B(key));
+
+        Assert.Equal(["b", "c", "d"], Keys(table.Range(Here, new KeyRange("b", true, "d", true))));
+        Assert.Equal(["c"], Keys(table.Range(Here, new KeyRange("b", false, "d", false))));
+        Assert.Equal(["d", "c", "b"], Keys(table.Range(Here, new KeyRange("b", true, "d", true, Descending: true))));
+        Assert.Equal(["e", "d"], Keys(table.Range(Here, new KeyRange(null, false, null, false, Descending: true), limit: 2)));
+        Assert.Equal(["a", "b"], Keys(table.Range(Here, new KeyRange(null, false, "c", false))));
+        Assert.Equal(["d", "e"], Keys(table.Range(Here, new KeyRange("c", false, null, false))));
+    }
+
+    [Theory, InlineData(false), InlineData(true)]
     public void List_paginates_with_startAfter_and_limit_until_every_key_is_seen_once(bool ephemeral)
     {
         using var store = _dir.Open(ephemeral);

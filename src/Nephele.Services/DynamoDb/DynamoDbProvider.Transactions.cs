@@ -1,0 +1,173 @@
+using Nephele.Core.Gateway;
+using Nephele.Core.Protocols;
+using Nephele.Core.State;
+using Nephele.Services.DynamoDb.Expressions;
+using Nephele.Services.DynamoDb.Model;
+
+namespace Nephele.Services.DynamoDb;
+
+using Item = Dictionary<string, AttributeValue>;
+
+/// <summary>
+/// TransactWriteItems and TransactGetItems: every action runs inside one state-store transaction (which holds
+/// the writer lock), so the whole set is atomic and isolated from other writes.
+/// </summary>
+public sealed partial class DynamoDbProvider
+{
+    private static readonly TimeSpan TokenLifetime = TimeSpan.FromMinutes(10);
+
+    private sealed record TransactAction(string Kind, TableRecord Table, string RowKey, Item Key, Item? Item,
+        RequestExpressions Expressions, Dictionary<string, object?> Spec);
+
+    private Dictionary<string, object?> TransactWriteItems(RequestContext ctx, Dictionary<string, object?> input)
+    {
+        var raw = input.GetList("TransactItems") ?? [];
+        if (raw.Count is 0 or > 100)
+            throw AwsException.Validation($"1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length {(raw.Count == 0 ? "greater than or equal to 1" : "less than or equal to 100")}");
+        var actions = new List<TransactAction>();
+        foreach (var o in raw)
+        {
+            var entry = (Dictionary<string, object?>)o!;
+            if (entry.Count != 1) throw AwsException.Validation("TransactItems can only contain one of Check, Put, Update or Delete");
+            var (kind, value) = entry.First();
+            var spec = (Dictionary<string, object?>)value!;
+            var table = DataTable(ctx.Scope, spec.GetString("TableName"));
+            RequestExpressions expressions;
+            Item key;
+            Item? item = null;
+            string rowKey;
+            if (kind == "Put")
+            {
+                item = AttributeValueWire.ReadItem(spec.GetStruct("Item"));
+                rowKey = ValidateItem(table, item);
+                key = ItemKeys.KeyOf(table, item);
+                expressions = RequestExpressions.Parse(spec, "ConditionExpression is null");
+            }
+            else
+            {
+                key = AttributeValueWire.ReadItem(spec.GetStruct("Key"));
+                rowKey = ItemKeys.RowKeyOfKey(table, key);
+                expressions = RequestExpressions.Parse(spec, kind == "Update" ? "UpdateExpression and ConditionExpression are null" : "ConditionExpression is null");
+                if (kind == "ConditionCheck" && expressions.Condition is null)
+                    throw AwsException.Validation("1 validation error detected: Value null at 'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null");
+                if (kind == "Update") EnsureKeyNotUpdated(table, expressions.Update!);
+            }
+            actions.Add(new TransactAction(kind, table, rowKey, key, item, expressions, spec));
+        }
+        if (actions.GroupBy(a => (a.Table.TableId, a.RowKey)).Any(g => g.Count() > 1))
+            throw AwsException.Validation("Transaction request cannot include multiple operations on one item");
+        var token = input.GetString("ClientRequestToken");
+        var hash = token is null ? null : RequestHash.Of(input.GetList("TransactItems"));
+        var capacities = new Dictionary<string, Capacity>();
+        _store.Transaction(() =>
+        {
+            if (token is not null && Replayed(ctx, token, hash!)) return 0;
+            var reasons = new List<object?>();
+            var results = new List<(TransactAction Action, Item? Old, Item? New)>();
+            var failed = false;
+            foreach (var action in actions)
+            {
+                var old = _store.GetItem(ctx.Scope, action.Table, action.RowKey);
+                var reason = new Dictionary<string, object?> { ["Code"] = "None" };
+                if (action.Expressions.Condition is { } condition && !ConditionEvaluator.Evaluate(condition, old))
+                {
+                    failed = true;
+                    reason["Code"] = "ConditionalCheckFailed";
+                    reason["Message"] = "The conditional request failed";
+                    if (action.Spec.GetString("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" && old is not null)
+                        reason["Item"] = AttributeValueWire.WriteItem(old);
+                }
+                else
+                {
+                    try
+                    {
+                        var item = action.Kind switch
+                        {
+                            "Put" => action.Item,
+                            "Update" => ApplyUpdate(action.Table, action.Key, old, action.Expressions.Update!),
+                            "Delete" => null,
+                            _ => old,
+                        };
+                        results.Add((action, old, item));
+                    }
+                    catch (AwsException e) when (e.Code == "ValidationException")
+                    {
+                        failed = true;
+                        reason["Code"] = "ValidationError";
+                        reason["Message"] = e.Message;
+                    }
+                }
+                reasons.Add(reason);
+            }
+            if (failed)
+            {
+                var codes = string.Join(", ", reasons.Select(r => (string)((Dictionary<string, object?>)r!)["Code"]!));
+                throw new AwsException("TransactionCanceledException",
+                    $"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
+                    fields: new() { ["CancellationReasons"] = reasons });
+            }
+            foreach (var (action, old, item) in results)
+            {
+                if (!capacities.TryGetValue(action.Table.TableName, out var capacity)) capacities[action.Table.TableName] = capacity = new Capacity(action.Table.TableName);
+                if (action.Kind == "ConditionCheck")
+                {
+                    capacity.AddTable(Capacity.ReadUnits(old is null ? 0 : ItemSize.Of(old), true) * 2);
+                    continue;
+                }
+                _store.WriteItem(ctx.Scope, action.Table, action.RowKey, old, item);
+                // A transactional write costs two units per KB.
+                capacity.AddWrite(action.Table, old, item);
+                capacity.AddWrite(action.Table, old, item);
+            }
+            if (token is not null)
+                env.State.Table("dynamodb", "tokens").Put(ctx.Scope, token, new TransactionToken(hash!, ctx.Now), DynamoDbTokenJsonContext.Default.TransactionToken);
+            return 0;
+        });
+        var output = new Dictionary<string, object?>();
+        var consumed = capacities.Values.Select(c => (object?)c.Report(input.GetString("ReturnConsumedCapacity"))).Where(r => r is not null).ToList();
+        if (consumed.Count > 0) output["ConsumedCapacity"] = consumed;
+        return output;
+    }
+
+    /// <summary>True when this token already committed the same request within ten minutes; a different request with it is an error.</summary>
+    private bool Replayed(RequestContext ctx, string token, string hash)
+    {
+        var tokens = env.State.Table("dynamodb", "tokens");
+        if (tokens.Get(ctx.Scope, token, DynamoDbTokenJsonContext.Default.TransactionToken) is not { } seen || ctx.Now - seen.At > TokenLifetime)
+            return false;
+        if (seen.RequestHash != hash)
+            throw new AwsException("IdempotentParameterMismatchException", "The request uses the same client token as a previous, but non-identical request.");
+        return true;
+    }
+
+    private Dictionary<string, object?> TransactGetItems(RequestContext ctx, Dictionary<string, object?> input)
+    {
+        var raw = input.GetList("TransactItems") ?? [];
+        if (raw.Count is 0 or > 100)
+            throw AwsException.Validation($"1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length {(raw.Count == 0 ? "greater than or equal to 1" : "less than or equal to 100")}");
+        var gets = new List<(TableRecord Table, string RowKey, List<DocumentPath>? Projection)>();
+        foreach (var o in raw)
+        {
+            var spec = ((Dictionary<string, object?>)o!).GetStruct("Get") ?? throw AwsException.Validation("TransactItems can only contain Get");
+            var table = DataTable(ctx.Scope, spec.GetString("TableName"));
+            var rowKey = ItemKeys.RowKeyOfKey(table, AttributeValueWire.ReadItem(spec.GetStruct("Key")));
+            gets.Add((table, rowKey, RequestExpressions.Parse(spec, "ProjectionExpression is null").Projection));
+        }
+        if (gets.GroupBy(g => (g.Table.TableId, g.RowKey)).Any(g => g.Count() > 1))
+            throw AwsException.Validation("Transaction request cannot include multiple operations on one item");
+        var capacities = new Dictionary<string, Capacity>();
+        var responses = _store.Transaction(() => gets.Select(g =>
+        {
+            var item = _store.GetItem(ctx.Scope, g.Table, g.RowKey);
+            if (!capacities.TryGetValue(g.Table.TableName, out var capacity)) capacities[g.Table.TableName] = capacity = new Capacity(g.Table.TableName) { Read = true };
+            capacity.AddTable(Capacity.ReadUnits(item is null ? 0 : ItemSize.Of(item), true) * 2);
+            var response = new Dictionary<string, object?>();
+            if (item is not null) response["Item"] = AttributeValueWire.WriteItem(g.Projection is null ? item : Documents.Project(item, g.Projection));
+            return (object?)response;
+        }).ToList());
+        var output = new Dictionary<string, object?> { ["Responses"] = responses };
+        var consumed = capacities.Values.Select(c => (object?)c.Report(input.GetString("ReturnConsumedCapacity"))).Where(r => r is not null).ToList();
+        if (consumed.Count > 0) output["ConsumedCapacity"] = consumed;
+        return output;
+    }
+}

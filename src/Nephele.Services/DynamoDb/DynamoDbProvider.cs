@@ -1,0 +1,45 @@
+using Nephele.Core.Gateway;
+using Nephele.Core.Protocols;
+
+namespace Nephele.Services.DynamoDb;
+
+/// <summary>
+/// DynamoDB: tables with global and local secondary indexes, items of every attribute type, the expression
+/// languages, Query/Scan, batches and transactions, kept in Nephele's state store.
+/// </summary>
+public sealed partial class DynamoDbProvider(ServiceEnvironment env) : IAwsProvider
+{
+    private readonly TableStore _store = new(env.State);
+
+    public string ServiceName => "dynamodb";
+
+    public void Register(OperationRegistry operations) => operations
+        .On("CreateTable", CreateTable)
+        .On("DescribeTable", DescribeTable)
+        .On("ListTables", ListTables)
+        .On("DeleteTable", DeleteTable)
+        .On("UpdateTable", UpdateTable)
+        .On("TagResource", TagResource)
+        .On("UntagResource", UntagResource)
+        .On("ListTagsOfResource", ListTagsOfResource)
+        .On("DescribeLimits", DescribeLimits)
+        .On("DescribeEndpoints", DescribeEndpoints)
+        .On("UpdateTimeToLive", UpdateTimeToLive)
+        .On("DescribeTimeToLive", DescribeTimeToLive)
+        .On("DescribeContinuousBackups", DescribeContinuousBackups)
+        .On("UpdateContinuousBackups", UpdateContinuousBackups)
+        .On("PutItem", PutItem)
+        .On("GetItem", GetItem)
+        .On("UpdateItem", UpdateItem)
+        .On("DeleteItem", DeleteItem)
+        .On("Query", Query)
+        .On("Scan", Scan)
+        .On("BatchGetItem", BatchGetItem)
+        .On("BatchWriteItem", BatchWriteItem)
+        .On("TransactWriteItems", TransactWriteItems)
+        .On("TransactGetItems", TransactGetItems);
+
+    private static AwsException NotFound() => new("ResourceNotFoundException", "Requested resource not found");
+
+    private static AwsException InUse(string message) => new("ResourceInUseException", message);
+}

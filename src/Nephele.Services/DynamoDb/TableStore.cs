@@ -1,0 +1,156 @@
+using Nephele.Core.Protocols;
+using Nephele.Core.State;
+using Nephele.Services.DynamoDb.Model;
+
+namespace Nephele.Services.DynamoDb;
+
+/// <summary>
+/// Tables, items and secondary index entries of one Nephele. Items of a table live in their own state table
+/// ("items:{TableId}") keyed by <see cref="KeyEncoding"/>, so Query reads a partition in sort-key order straight
+/// from the store; each index has its own state table of projected items. <see cref="WriteItem"/> is the one
+/// place an item changes (indexes and statistics follow in the same transaction; streams will hook in there).
+/// </summary>
+internal sealed class TableStore(IStateStore state)
+{
+    private const string Service = "dynamodb";
+    private readonly IResourceTable _tables = state.Table(Service, "tables");
+    private readonly IResourceTable _stats = state.Table(Service, "stats");
+
+    public T Transaction<T>(Func<T> work) => state.Transaction(work);
+
+    public IResourceTable Items(TableRecord table) => state.Table(Service, "items:" + table.TableId);
+
+    public IResourceTable IndexEntries(TableRecord table, string indexName) => state.Table(Service, $"index:{table.TableId}:{indexName}");
+
+    public TableRecord? Find(Scope scope, string name) => _tables.Get(scope, name, DynamoDbJsonContext.Default.TableRecord);
+
+    public TableRecord Require(Scope scope, string name) =>
+        Find(scope, name) ?? throw new AwsException("ResourceNotFoundException", "Requested resource not found");
+
+    public bool Add(Scope scope, TableRecord table) => _tables.TryAdd(scope, table.TableName, table, DynamoDbJsonContext.Default.TableRecord);
+
+    public void Put(Scope scope, TableRecord table) => _tables.Put(scope, table.TableName, table, DynamoDbJsonContext.Default.TableRecord);
+
+    public IReadOnlyList<KeyValuePair<string, byte[]>> ListNames(Scope scope, string? startAfter, int limit) =>
+        _tables.List(scope, startAfter: startAfter, limit: limit);
+
+    public IEnumerable<TableRecord> All(Scope scope) => _tables.Values(scope, DynamoDbJsonContext.Default.TableRecord);
+
+    /// <summary>Removes the table and, batch by batch, its items and index entries.</summary>
+    public void Delete(Scope scope, TableRecord table)
+    {
+        Transaction(() =>
+        {
+            _tables.Delete(scope, table.TableName);
+            _stats.Delete(scope, table.TableId);
+            return 0;
+        });
+        Purge(scope, Items(table));
+        foreach (var index in table.Indexes) Purge(scope, IndexEntries(table, index.IndexName));
+    }
+
+    public void Purge(Scope scope, IResourceTable rows)
+    {
+        while (rows.List(scope, limit: 1000) is { Count: > 0 } batch)
+            Transaction(() =>
+            {
+                foreach (var row in batch) rows.Delete(scope, row.Key);
+                return 0;
+            });
+    }
+
+    public TableStats Stats(Scope scope, TableRecord table) =>
+        _stats.Get(scope, table.TableId, DynamoDbJsonContext.Default.TableStats) ?? new TableStats();
+
+    public Dictionary<string, AttributeValue>? GetItem(Scope scope, TableRecord table, string rowKey) =>
+        Items(table).Get(scope, rowKey) is { } bytes ? ItemCodec.Decode(bytes) : null;
+
+    /// <summary>
+    /// Replaces <paramref name="old"/> by <paramref name="item"/> (either may be null) under <paramref name="rowKey"/>,
+    /// maintaining index entries and statistics. Call inside <see cref="Transaction{T}"/>.
+    /// </summary>
+    public void WriteItem(Scope scope, TableRecord table, string rowKey,
+        IReadOnlyDictionary<string, AttributeValue>? old, IReadOnlyDictionary<string, AttributeValue>? item)
+    {
+        if (old is null && item is null) return;
+        var stats = Stats(scope, table);
+        var count = stats.ItemCount;
+        var size = stats.SizeBytes;
+        if (old is not null)
+        {
+            count--;
+            size -= ItemSize.Of(old);
+        }
+        if (item is not null)
+        {
+            Items(table).Put(scope, rowKey, ItemCodec.Encode(item));
+            count++;
+            size += ItemSize.Of(item);
+        }
+        else
+        {
+            Items(table).Delete(scope, rowKey);
+        }
+        var indexStats = new Dictionary<string, long[]>(stats.Indexes);
+        foreach (var index in table.Indexes)
+        {
+            var entries = IndexEntries(table, index.IndexName);
+            var s = indexStats.TryGetValue(index.IndexName, out var existing) ? (long[])existing.Clone() : [0, 0];
+            var oldKey = old is null ? null : ItemKeys.IndexEntryKey(index, old, rowKey);
+            var newKey = item is null ? null : ItemKeys.IndexEntryKey(index, item, rowKey);
+            if (oldKey is not null)
+            {
+                entries.Delete(scope, oldKey);
+                s[0]--;
+                s[1] -= ItemSize.Of(old!);
+            }
+            if (newKey is not null)
+            {
+                entries.Put(scope, newKey, ItemCodec.Encode(Project(table, index, item!)));
+                s[0]++;
+                s[1] += ItemSize.Of(item!);
+            }
+            indexStats[index.IndexName] = s;
+        }
+        _stats.Put(scope, table.TableId, new TableStats { ItemCount = count, SizeBytes = size, Indexes = indexStats }, DynamoDbJsonContext.Default.TableStats);
+    }
+
+    /// <summary>Fills a new global secondary index from the table's items (UpdateTable's backfill).</summary>
+    public void Backfill(Scope scope, TableRecord table, IndexRecord index)
+    {
+        var entries = IndexEntries(table, index.IndexName);
+        long count = 0, size = 0;
+        string? after = null;
+        while (Items(table).List(scope, startAfter: after, limit: 1000) is { Count: > 0 } batch)
+        {
+            foreach (var (rowKey, bytes) in batch)
+            {
+                var item = ItemCodec.Decode(bytes);
+                if (ItemKeys.IndexEntryKey(index, item, rowKey) is not { } entryKey) continue;
+                entries.Put(scope, entryKey, ItemCodec.Encode(Project(table, index, item)));
+                count++;
+                size += ItemSize.Of(item);
+            }
+            after = batch[^1].Key;
+        }
+        var stats = Stats(scope, table);
+        _stats.Put(scope, table.TableId, stats with { Indexes = new(stats.Indexes) { [index.IndexName] = [count, size] } }, DynamoDbJsonContext.Default.TableStats);
+    }
+
+    public void DropIndexStats(Scope scope, TableRecord table, string indexName)
+    {
+        var stats = Stats(scope, table);
+        var indexes = new Dictionary<string, long[]>(stats.Indexes);
+        indexes.Remove(indexName);
+        _stats.Put(scope, table.TableId, stats with { Indexes = indexes }, DynamoDbJsonContext.Default.TableStats);
+    }
+
+    /// <summary>The attributes an index keeps of an item: its projection plus the table's and the index's keys.</summary>
+    public static Dictionary<string, AttributeValue> Project(TableRecord table, IndexRecord index, IReadOnlyDictionary<string, AttributeValue> item)
+    {
+        if (index.ProjectionType == "ALL") return new(item, StringComparer.Ordinal);
+        var keep = new HashSet<string>(table.KeySchema.Select(k => k.AttributeName).Concat(index.KeySchema.Select(k => k.AttributeName)), StringComparer.Ordinal);
+        if (index.ProjectionType == "INCLUDE" && index.NonKeyAttributes is { } extra) keep.UnionWith(extra);
+        return item.Where(kv => keep.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+    }
+}
