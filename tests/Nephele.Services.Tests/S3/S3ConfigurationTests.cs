@@ -278,6 +278,19 @@ public sealed class S3ConfigurationTests(NepheleFixture nephele) : IClassFixture
         var s3 = S3();
         var bucket = await NewBucket(s3);
         await S3Wire.AssertErrorAsync(nephele, $"/{bucket}?replication", HttpStatusCode.NotFound, "ReplicationConfigurationNotFoundError");
+        var configuration = new ReplicationConfiguration
+        {
+            Role = "arn:aws:iam::000000000000:role/replication",
+            Rules = [new ReplicationRule { Id = "all", Status = ReplicationRuleStatus.Enabled, Destination = new ReplicationDestination { BucketArn = "arn:aws:s3:::elsewhere" } }],
+        };
+        var unversioned = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
+            s3.PutBucketReplicationAsync(new PutBucketReplicationRequest { BucketName = bucket, Configuration = configuration }));
+        Assert.Equal("InvalidRequest", unversioned.ErrorCode);
+        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
+        {
+            BucketName = bucket,
+            VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
+        });
         await s3.PutBucketReplicationAsync(new PutBucketReplicationRequest
         {
             BucketName = bucket,
