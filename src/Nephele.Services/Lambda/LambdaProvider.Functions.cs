@@ -112,7 +112,11 @@ public sealed partial class LambdaProvider
             CheckRevision(input, latest.RevisionId);
             var next = latest with
             {
-                CodeBlob = blob, CodeSha256 = sha, CodeSize = size, LastModified = ctx.Now, RevisionId = Guid.NewGuid().ToString(),
+                CodeBlob = blob,
+                CodeSha256 = sha,
+                CodeSize = size,
+                LastModified = ctx.Now,
+                RevisionId = Guid.NewGuid().ToString(),
                 Architectures = input.GetStrings("Architectures") is { Count: > 0 } arch ? ValidArchitectures(arch) : latest.Architectures,
             };
             _store.PutVersion(f.Scope, next);
@@ -202,15 +206,34 @@ public sealed partial class LambdaProvider
     private static FunctionVersionRecord NewVersionRecord(RequestContext ctx, string name, string version, Settings s, string blob, string sha, long size) =>
         Apply(new FunctionVersionRecord
         {
-            FunctionName = name, Version = version, Runtime = s.Runtime, Role = s.Role, Handler = s.Handler,
-            CodeBlob = blob, CodeSha256 = sha, CodeSize = size, LastModified = ctx.Now, RevisionId = Guid.NewGuid().ToString(),
+            FunctionName = name,
+            Version = version,
+            Runtime = s.Runtime,
+            Role = s.Role,
+            Handler = s.Handler,
+            CodeBlob = blob,
+            CodeSha256 = sha,
+            CodeSize = size,
+            LastModified = ctx.Now,
+            RevisionId = Guid.NewGuid().ToString(),
         }, s);
 
     private static FunctionVersionRecord Apply(FunctionVersionRecord v, Settings s) => v with
     {
-        Runtime = s.Runtime, Handler = s.Handler, Role = s.Role, Description = s.Description, Timeout = s.Timeout, MemorySize = s.MemorySize,
-        EphemeralStorage = s.EphemeralStorage, Environment = s.Environment, TracingMode = s.TracingMode, DeadLetterTargetArn = s.DeadLetterTargetArn,
-        KmsKeyArn = s.KmsKeyArn, LogFormat = s.LogFormat, LogGroup = s.LogGroup, Architectures = s.Architectures,
+        Runtime = s.Runtime,
+        Handler = s.Handler,
+        Role = s.Role,
+        Description = s.Description,
+        Timeout = s.Timeout,
+        MemorySize = s.MemorySize,
+        EphemeralStorage = s.EphemeralStorage,
+        Environment = s.Environment,
+        TracingMode = s.TracingMode,
+        DeadLetterTargetArn = s.DeadLetterTargetArn,
+        KmsKeyArn = s.KmsKeyArn,
+        LogFormat = s.LogFormat,
+        LogGroup = s.LogGroup,
+        Architectures = s.Architectures,
     };
 
     /// <summary>The settings CreateFunction and UpdateFunctionConfiguration share.</summary>

@@ -182,7 +182,9 @@ public sealed class LambdaInvokeTests(NepheleFixture nephele) : IClassFixture<Ne
         await _lambda.Ok(HttpMethod.Post, $"/2015-03-31/functions/{name}/versions", new { });
         await _lambda.Ok(HttpMethod.Post, $"/2015-03-31/functions/{name}/aliases", new
         {
-            Name = "live", FunctionVersion = "1", RoutingConfig = new { AdditionalVersionWeights = new Dictionary<string, double> { ["2"] = 0.5 } },
+            Name = "live",
+            FunctionVersion = "1",
+            RoutingConfig = new { AdditionalVersionWeights = new Dictionary<string, double> { ["2"] = 0.5 } },
         });
         var executed = new HashSet<string>();
         for (var i = 0; i < 40 && executed.Count < 2; i++)

@@ -26,7 +26,8 @@ public sealed class LogEventTests(NepheleFixture nephele) : IClassFixture<Nephel
         var group = await NewStream();
         var (_, code, message) = await _logs.Fail("PutLogEvents", new
         {
-            logGroupName = group, logStreamName = "main",
+            logGroupName = group,
+            logStreamName = "main",
             logEvents = new[] { new { timestamp = Now, message = "b" }, new { timestamp = Now - 1000, message = "a" } },
         });
         Assert.Equal(("InvalidParameterException", "Log events in a single PutLogEvents request must be in chronological order."), (code, message));
@@ -39,7 +40,8 @@ public sealed class LogEventTests(NepheleFixture nephele) : IClassFixture<Nephel
         var now = Now;
         var old = await _logs.Call("PutLogEvents", new
         {
-            logGroupName = group, logStreamName = "main",
+            logGroupName = group,
+            logStreamName = "main",
             logEvents = new[]
             {
                 new { timestamp = now - 15L * 86_400_000 + 3_600_000, message = "ancient" },
@@ -49,13 +51,15 @@ public sealed class LogEventTests(NepheleFixture nephele) : IClassFixture<Nephel
         Assert.Equal(1, old.GetProperty("rejectedLogEventsInfo").GetProperty("tooOldLogEventEndIndex").GetInt32());
         var future = await _logs.Call("PutLogEvents", new
         {
-            logGroupName = group, logStreamName = "main",
+            logGroupName = group,
+            logStreamName = "main",
             logEvents = new[] { new { timestamp = now, message = "now" }, new { timestamp = now + 3L * 3_600_000, message = "future" } },
         });
         Assert.Equal(1, future.GetProperty("rejectedLogEventsInfo").GetProperty("tooNewLogEventStartIndex").GetInt32());
         var (_, code, message) = await _logs.Fail("PutLogEvents", new
         {
-            logGroupName = group, logStreamName = "main",
+            logGroupName = group,
+            logStreamName = "main",
             logEvents = new[] { new { timestamp = now - 2L * 86_400_000, message = "a" }, new { timestamp = now, message = "b" } },
         });
         Assert.Equal(("InvalidParameterException", "The batch of log events in a single PutLogEvents request cannot span more than 24 hours."), (code, message));
