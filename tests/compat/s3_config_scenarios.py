@@ -178,6 +178,8 @@ def boto3_object_lock_and_replication(c):
     replication = {"Role": "arn:aws:iam::000000000000:role/replicate", "Rules": [
         {"ID": "all", "Priority": 1, "Filter": {"Prefix": ""}, "Status": "Enabled", "DeleteMarkerReplication": {"Status": "Disabled"},
          "Destination": {"Bucket": f"arn:aws:s3:::{locked}"}}]}
+    _error(lambda: s3.put_bucket_replication(Bucket=plain, ReplicationConfiguration=replication), "InvalidRequest", 400)
+    s3.put_bucket_versioning(Bucket=plain, VersioningConfiguration={"Status": "Enabled"})
     s3.put_bucket_replication(Bucket=plain, ReplicationConfiguration=replication)
     assert s3.get_bucket_replication(Bucket=plain)["ReplicationConfiguration"] == replication
 
