@@ -1,43 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Nephele.Services.Tests.SecretsManager;
 
 /// <summary>Raw Secrets Manager JSON requests (AWSSDK.SecretsManager is not on the package mirror).</summary>
-public sealed class SecretsManagerClient(HttpClient http)
-{
-    public async Task<JsonElement> Call(string operation, object body)
-    {
-        var (status, json) = await Send(operation, body);
-        Assert.True(status == HttpStatusCode.OK, $"{operation} answered {(int)status}: {json}");
-        return json;
-    }
-
-    /// <summary>Expects an error; returns its code (the __type) and message.</summary>
-    public async Task<(HttpStatusCode Status, string Code, string Message)> Fail(string operation, object body)
-    {
-        var (status, json) = await Send(operation, body);
-        Assert.NotEqual(HttpStatusCode.OK, status);
-        var type = json.GetProperty("__type").GetString()!;
-        var message = json.TryGetProperty("message", out var m) || json.TryGetProperty("Message", out m) ? m.GetString()! : "";
-        return (status, type[(type.LastIndexOf('#') + 1)..], message);
-    }
-
-    private async Task<(HttpStatusCode, JsonElement)> Send(string operation, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/")
-        {
-            Content = new StringContent(body as string ?? JsonSerializer.Serialize(body, body.GetType()), Encoding.UTF8),
-        };
-        request.Content.Headers.Remove("Content-Type");
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-amz-json-1.1");
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", $"secretsmanager.{operation}");
-        request.Headers.TryAddWithoutValidation("Authorization",
-            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=00");
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, JsonNode.Parse(text.Length == 0 ? "{}" : text)!.Deserialize<JsonElement>());
-    }
-}
+public sealed class SecretsManagerClient(HttpClient http) : JsonProtocolClient(http, "secretsmanager", "secretsmanager");
