@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Nephele.Core.Protocols;
 
 namespace Nephele.Services.S3;
 
@@ -8,7 +9,7 @@ namespace Nephele.Services.S3;
 /// AES-256-CTR over a stream as it is read: encrypts plaintext on the way to storage and decrypts on the way back.
 /// CTR lets a range read start at any byte (the counter is the IV plus the block index), which SSE-C range GETs need.
 /// </summary>
-internal sealed class AesCtrStream : Stream
+internal sealed class AesCtrStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly Aes _aes;
@@ -66,20 +67,9 @@ internal sealed class AesCtrStream : Stream
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override bool CanRead => true;
     public override bool CanSeek => _inner.CanSeek;
-    public override bool CanWrite => false;
     public override long Length => _inner.Length;
     public override long Position { get => _inner.Position; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

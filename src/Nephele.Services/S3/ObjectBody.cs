@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Nephele.Core.Protocols;
 using Nephele.Core.State;
 
 namespace Nephele.Services.S3;
@@ -69,7 +70,7 @@ internal static class ObjectBody
     }
 
     /// <summary>Hashes what passes through: MD5 always, and the requested additional checksum.</summary>
-    private sealed class HashingStream(Stream inner, string? checksumAlgorithm) : Stream
+    private sealed class HashingStream(Stream inner, string? checksumAlgorithm) : ReadOnlyStream
     {
         private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         private readonly S3Checksums.IChecksum? _checksum = checksumAlgorithm is null ? null : S3Checksums.Create(checksumAlgorithm);
@@ -88,21 +89,6 @@ internal static class ObjectBody
             return n;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
         protected override void Dispose(bool disposing)
         {
             if (disposing) _md5.Dispose();
@@ -111,7 +97,7 @@ internal static class ObjectBody
     }
 
     /// <summary>Bytes already read, then the rest of the stream.</summary>
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ReadOnlyStream
     {
         private ReadOnlyMemory<byte> _prefix = prefix;
 
@@ -123,20 +109,5 @@ internal static class ObjectBody
             _prefix = _prefix[n..];
             return n;
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

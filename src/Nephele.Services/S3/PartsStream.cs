@@ -1,3 +1,4 @@
+using Nephele.Core.Protocols;
 using Nephele.Core.State;
 
 namespace Nephele.Services.S3;
@@ -6,7 +7,7 @@ namespace Nephele.Services.S3;
 /// A byte range over an object stored as blob files in order (the parts of a multipart upload), opening each file
 /// only when the read reaches it: a completed upload is served without ever concatenating its parts on disk.
 /// </summary>
-internal sealed class PartsStream : Stream
+internal sealed class PartsStream : ReadOnlyStream
 {
     private readonly IBlobStore _blobs;
     private readonly IReadOnlyList<BlobPart> _parts;
@@ -33,10 +34,8 @@ internal sealed class PartsStream : Stream
     }
 
     public override long Length => _length;
-    public override bool CanRead => true;
     // Seekable in name only, so the gateway can use Length for Content-Length.
     public override bool CanSeek => true;
-    public override bool CanWrite => false;
     public override long Position { get => _position; set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -65,16 +64,6 @@ internal sealed class PartsStream : Stream
             _index++;
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
