@@ -15,7 +15,8 @@ public sealed partial class SsmProvider
         var limit = Limit(input, 10);
         var filters = ParameterFilters.Read(input, byPath: true);
         var prefix = path.EndsWith('/') ? path : path + "/";
-        var matching = _store.All(ctx.Scope, prefix)
+        var candidates = PublicParameters.IsPublic(prefix) ? PublicParameters.Under(ctx.Region, prefix).Select(ToRecord) : _store.All(ctx.Scope, prefix);
+        var matching = candidates
             .Where(p => recursive || !p.Name.AsSpan(prefix.Length).Contains('/'))
             .Where(p => filters.All(f => f.Matches(p)));
         var (page, next) = Page(matching, input.GetString("NextToken"), limit);
@@ -72,7 +73,7 @@ public sealed partial class SsmProvider
     private static Dictionary<string, object?> Metadata(RequestContext ctx, ParameterRecord p) => new()
     {
         ["Name"] = p.Name,
-        ["ARN"] = ParameterNames.Arn(ctx.Region, ctx.AccountId, p.Name),
+        ["ARN"] = Arn(ctx, p.Name),
         ["Type"] = p.Latest.Type,
         ["KeyId"] = p.Latest.KeyId,
         ["LastModifiedDate"] = p.Latest.LastModifiedDate,

@@ -160,7 +160,7 @@ public sealed partial class SsmProvider(ServiceEnvironment env) : IAwsProvider
     private (ParameterRecord Record, ParameterVersion Version, string? Selector)? Resolve(RequestContext ctx, string reference)
     {
         var (name, selector) = ParameterNames.Split(reference);
-        var record = _store.Get(ctx.Scope, name);
+        var record = _store.Get(ctx.Scope, name) ?? PublicRecord(ctx, name);
         if (record is null) return null;
         if (selector is null) return (record, record.Latest, null);
         if (long.TryParse(selector, out var number))
@@ -181,7 +181,7 @@ public sealed partial class SsmProvider(ServiceEnvironment env) : IAwsProvider
         ["Version"] = v.Version,
         ["Selector"] = selector,
         ["LastModifiedDate"] = v.LastModifiedDate,
-        ["ARN"] = ParameterNames.Arn(ctx.Region, ctx.AccountId, name),
+        ["ARN"] = Arn(ctx, name),
         ["DataType"] = v.DataType,
     };
 
