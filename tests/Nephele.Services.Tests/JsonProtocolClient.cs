@@ -6,7 +6,8 @@ using System.Text.Json.Nodes;
 namespace Nephele.Services.Tests;
 
 /// <summary>Raw JSON-protocol requests (X-Amz-Target) for services whose AWS SDK package is not on the mirror.</summary>
-public class JsonProtocolClient(HttpClient http, string targetPrefix, string signingName, string contentType = "application/x-amz-json-1.1")
+public class JsonProtocolClient(HttpClient http, string targetPrefix, string signingName, string contentType = "application/x-amz-json-1.1",
+    string region = "us-east-1")
 {
     public async Task<JsonElement> Call(string operation, object body)
     {
@@ -35,7 +36,7 @@ public class JsonProtocolClient(HttpClient http, string targetPrefix, string sig
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         request.Headers.TryAddWithoutValidation("X-Amz-Target", $"{targetPrefix}.{operation}");
         request.Headers.TryAddWithoutValidation("Authorization",
-            $"AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{signingName}/aws4_request, SignedHeaders=host, Signature=00");
+            $"AWS4-HMAC-SHA256 Credential=test/20260101/{region}/{signingName}/aws4_request, SignedHeaders=host, Signature=00");
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, JsonNode.Parse(text.Length == 0 ? "{}" : text)!.Deserialize<JsonElement>());

@@ -105,6 +105,28 @@ def boto3_list_secrets_filters_and_random_password(c):
     assert code == "ResourceNotFoundException", code
 
 
+def cli_public_parameter_latest_ami(c):
+    name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+    parameter = c.cli("ssm", "get-parameter", "--name", name)["Parameter"]
+    assert parameter["Value"].startswith("ami-"), parameter
+    assert parameter["ARN"] == "arn:aws:ssm:us-east-1::parameter" + name, parameter
+
+
+def boto3_secret_replica_follows_its_primary(c):
+    east, west = c.boto3("secretsmanager"), c.boto3("secretsmanager", region="eu-west-1")
+    name = _name("compat")
+    created = east.create_secret(Name=name, SecretString="one", AddReplicaRegions=[{"Region": "eu-west-1"}])
+    assert created["ReplicationStatus"][0]["Status"] == "InSync", created
+    east.put_secret_value(SecretId=name, SecretString="two")
+    assert west.get_secret_value(SecretId=name)["SecretString"] == "two"
+    assert west.describe_secret(SecretId=name)["PrimaryRegion"] == "us-east-1"
+    code, _ = _error_code(lambda: west.put_secret_value(SecretId=name, SecretString="mine"))
+    assert code == "InvalidParameterException", code
+    east.remove_regions_from_replication(SecretId=name, RemoveReplicaRegions=["eu-west-1"])
+    code, _ = _error_code(lambda: west.get_secret_value(SecretId=name))
+    assert code == "ResourceNotFoundException", code
+
+
 SSM_SCENARIOS = [(f.__name__, f) for f in [
     boto3_parameter_versions_and_labels,
     boto3_existing_parameter_without_overwrite_is_already_exists,
@@ -114,4 +136,6 @@ SSM_SCENARIOS = [(f.__name__, f) for f in [
     boto3_secret_versions_rotate_current_and_previous,
     boto3_deleted_secret_is_invalid_request_until_restored,
     boto3_list_secrets_filters_and_random_password,
+    cli_public_parameter_latest_ami,
+    boto3_secret_replica_follows_its_primary,
 ]]

@@ -24,6 +24,9 @@ internal sealed record SecretVersion
 
 internal sealed record SecretTag(string Key, string Value);
 
+/// <summary>One replica region of a primary secret; Status is InSync, or Failed when the region already had a secret of that name.</summary>
+internal sealed record SecretReplica(string Region, string? KmsKeyId, string Status, string StatusMessage);
+
 /// <summary>A secret with all its versions, stored as one row keyed by name.</summary>
 internal sealed record SecretRecord
 {
@@ -41,6 +44,12 @@ internal sealed record SecretRecord
     /// <summary>When the scheduled deletion takes effect on Nephele's clock.</summary>
     public DateTimeOffset? DeletionDate { get; init; }
     public List<SecretVersion> Versions { get; init; } = [];
+
+    /// <summary>On a replica: the region of the primary secret it mirrors (replicas cannot be changed directly).</summary>
+    public string? PrimaryRegion { get; init; }
+
+    /// <summary>On a primary: the regions it is replicated to.</summary>
+    public List<SecretReplica> Replicas { get; init; } = [];
 
     public SecretVersion? WithStage(string stage) => Versions.FirstOrDefault(v => v.Stages.Contains(stage, StringComparer.Ordinal));
 }

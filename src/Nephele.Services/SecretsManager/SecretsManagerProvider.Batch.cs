@@ -71,46 +71,6 @@ public sealed partial class SecretsManagerProvider
         return new() { ["SecretValues"] = found, ["Errors"] = errors };
     }
 
-    private Dictionary<string, object?> PutResourcePolicy(RequestContext ctx, Dictionary<string, object?> input)
-    {
-        var id = input.RequireString("SecretId");
-        var policy = input.RequireString("ResourcePolicy");
-        try
-        {
-            using var _ = JsonDocument.Parse(policy);
-        }
-        catch (JsonException)
-        {
-            throw new AwsException("MalformedPolicyDocumentException", "This resource policy contains an unsupported JSON format.");
-        }
-        return _store.Transaction(() =>
-        {
-            var record = Live(ctx, id) with { ResourcePolicy = policy };
-            _store.Put(ctx.Scope, record);
-            return Identify(record, null);
-        });
-    }
-
-    private Dictionary<string, object?> GetResourcePolicy(RequestContext ctx, Dictionary<string, object?> input)
-    {
-        var record = Find(ctx, input.RequireString("SecretId"));
-        var output = Identify(record, null);
-        output.Remove("VersionId");
-        output["ResourcePolicy"] = record.ResourcePolicy;
-        return output;
-    }
-
-    private Dictionary<string, object?> DeleteResourcePolicy(RequestContext ctx, Dictionary<string, object?> input)
-    {
-        var id = input.RequireString("SecretId");
-        return _store.Transaction(() =>
-        {
-            var record = Live(ctx, id) with { ResourcePolicy = null };
-            _store.Put(ctx.Scope, record);
-            return Identify(record, null);
-        });
-    }
-
     private static int Offset(string? token) =>
         token is null ? 0
             : int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n

@@ -1,19 +1,25 @@
 using System.Text;
 using Nephele.Core.Gateway;
 using Nephele.Core.Protocols;
+using Nephele.Core.State;
 
 namespace Nephele.Services.SecretsManager;
 
 public sealed partial class SecretsManagerProvider
 {
     /// <summary>A new version whose value is encrypted through KMS with the context AWS uses: the secret ARN and version id.</summary>
-    private SecretVersion Sealed(RequestContext ctx, string arn, string? kmsKeyId, string versionId, string? text, byte[]? binary)
+    private SecretVersion Sealed(RequestContext ctx, string arn, string? kmsKeyId, string versionId, string? text, byte[]? binary) =>
+        Sealed(ctx.Scope, ctx.Now, arn, kmsKeyId, versionId, text, binary);
+
+    /// <summary><see cref="Sealed(RequestContext, string, string?, string, string?, byte[]?)"/> in any account and region (replicas
+    /// are encrypted with a key of their own region).</summary>
+    private SecretVersion Sealed(Scope scope, DateTimeOffset now, string arn, string? kmsKeyId, string versionId, string? text, byte[]? binary)
     {
         try
         {
             var plaintext = binary ?? Encoding.UTF8.GetBytes(text ?? "");
-            var (_, blob) = _kms.Encrypt(ctx.Scope, kmsKeyId, "secretsmanager", plaintext, Context(arn, versionId));
-            return new SecretVersion { VersionId = versionId, Ciphertext = blob, Binary = binary is not null, CreatedDate = ctx.Now };
+            var (_, blob) = _kms.Encrypt(scope, kmsKeyId, "secretsmanager", plaintext, Context(arn, versionId));
+            return new SecretVersion { VersionId = versionId, Ciphertext = blob, Binary = binary is not null, CreatedDate = now };
         }
         catch (AwsException e)
         {

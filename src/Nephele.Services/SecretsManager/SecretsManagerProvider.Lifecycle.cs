@@ -50,7 +50,8 @@ public sealed partial class SecretsManagerProvider
             "description" => Has(r.Description),
             "tag-key" => r.Tags.Any(t => Has(t.Key)),
             "tag-value" => r.Tags.Any(t => Has(t.Value)),
-            "primary-region" or "owning-service" => false,
+            "primary-region" => Has(r.PrimaryRegion ?? (r.Replicas.Count > 0 ? r.Arn.Split(':')[3] : null)),
+            "owning-service" => false,
             "all" => Has(r.Name) || Has(r.Description) || r.Tags.Any(t => Has(t.Key) || Has(t.Value)),
             _ => throw InvalidParameter($"Invalid filter key: {key}"),
         };
@@ -70,6 +71,8 @@ public sealed partial class SecretsManagerProvider
         ["SecretVersionsToStages"] = r.Versions.Where(v => v.Stages.Count > 0)
             .ToDictionary(v => v.VersionId, v => (object?)Strings(v.Stages)),
         ["CreatedDate"] = r.CreatedDate,
+        ["PrimaryRegion"] = r.PrimaryRegion ?? (r.Replicas.Count > 0 ? r.Arn.Split(':')[3] : null),
+        ["ReplicationStatus"] = ReplicationStatus(r),
     };
 
     private Dictionary<string, object?> DeleteSecret(RequestContext ctx, Dictionary<string, object?> input)
@@ -84,6 +87,9 @@ public sealed partial class SecretsManagerProvider
         return _store.Transaction(() =>
         {
             var record = Find(ctx, id);
+            if (record.PrimaryRegion is not null) throw NotOnReplica();
+            if (record.Replicas.Count > 0)
+                throw InvalidRequest($"You can't delete secret {id} that still has replica regions [{string.Join(",", record.Replicas.Select(r => r.Region))}]");
             var now = ctx.Now;
             if (force)
             {
@@ -93,7 +99,7 @@ public sealed partial class SecretsManagerProvider
             if (record.DeletedDate is not null)
                 throw InvalidRequest("You can't perform this operation on the secret because it was marked for deletion.");
             var deletion = now.AddDays(window ?? 30);
-            _store.Put(ctx.Scope, record with { DeletedDate = now, DeletionDate = deletion });
+            Save(ctx, record with { DeletedDate = now, DeletionDate = deletion });
             return new Dictionary<string, object?> { ["ARN"] = record.Arn, ["Name"] = record.Name, ["DeletionDate"] = deletion };
         });
     }
@@ -103,8 +109,10 @@ public sealed partial class SecretsManagerProvider
         var id = input.RequireString("SecretId");
         return _store.Transaction(() =>
         {
-            var record = Find(ctx, id) with { DeletedDate = null, DeletionDate = null };
-            _store.Put(ctx.Scope, record);
+            var found = Find(ctx, id);
+            if (found.PrimaryRegion is not null) throw NotOnReplica();
+            var record = found with { DeletedDate = null, DeletionDate = null };
+            Save(ctx, record);
             return Identify(record, null);
         });
     }
@@ -115,10 +123,10 @@ public sealed partial class SecretsManagerProvider
         var tags = ReadTags(input);
         return _store.Transaction(() =>
         {
-            var record = Live(ctx, id);
+            var record = Writable(ctx, id);
             var merged = record.Tags.Where(t => !tags.Any(n => n.Key == t.Key)).Concat(tags).ToList();
             if (merged.Count > 50) throw InvalidParameter("Number of tags exceeds the limit of 50.");
-            _store.Put(ctx.Scope, record with { Tags = merged });
+            Save(ctx, record with { Tags = merged });
             return new Dictionary<string, object?>();
         });
     }
@@ -129,8 +137,8 @@ public sealed partial class SecretsManagerProvider
         var keys = input.GetStrings("TagKeys");
         return _store.Transaction(() =>
         {
-            var record = Live(ctx, id);
-            _store.Put(ctx.Scope, record with { Tags = [.. record.Tags.Where(t => !keys.Contains(t.Key))] });
+            var record = Writable(ctx, id);
+            Save(ctx, record with { Tags = [.. record.Tags.Where(t => !keys.Contains(t.Key))] });
             return new Dictionary<string, object?>();
         });
     }
@@ -143,7 +151,7 @@ public sealed partial class SecretsManagerProvider
         var moveTo = input.GetString("MoveToVersionId");
         return _store.Transaction(() =>
         {
-            var record = Live(ctx, id);
+            var record = Writable(ctx, id);
             var holder = record.WithStage(stage);
             if (moveTo is not null && record.Versions.All(v => v.VersionId != moveTo))
                 throw InvalidParameter($"The version {moveTo} doesn't exist for the secret.");
@@ -156,7 +164,7 @@ public sealed partial class SecretsManagerProvider
                 throw InvalidParameter("You can only move staging label AWSCURRENT to a different secret version. It can't be completely removed.");
             record = moveTo is not null ? MoveStage(record, stage, moveTo)
                 : record with { Versions = [.. record.Versions.Select(v => v with { Stages = [.. v.Stages.Where(l => l != stage)] })] };
-            _store.Put(ctx.Scope, record with { LastChangedDate = ctx.Now });
+            Save(ctx, record with { LastChangedDate = ctx.Now });
             return Identify(record, null);
         });
     }

@@ -36,6 +36,10 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
         .On("PutResourcePolicy", PutResourcePolicy)
         .On("GetResourcePolicy", GetResourcePolicy)
         .On("DeleteResourcePolicy", DeleteResourcePolicy)
+        .On("ValidateResourcePolicy", ValidateResourcePolicy)
+        .On("ReplicateSecretToRegions", ReplicateSecretToRegions)
+        .On("RemoveRegionsFromReplication", RemoveRegionsFromReplication)
+        .On("StopReplicationToReplica", StopReplicationToReplica)
         .On("GetRandomPassword", (_, input) => new() { ["RandomPassword"] = RandomPassword.Generate(input) });
 
     private Dictionary<string, object?> CreateSecret(RequestContext ctx, Dictionary<string, object?> input)
@@ -44,6 +48,7 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
         ValidateName(name);
         var (text, binary) = Value(input, required: false);
         var token = Token(input);
+        var regions = ReplicaRegions(ctx, input);
         return _store.Transaction(() =>
         {
             if (_store.Get(ctx.Scope, name) is { } existing)
@@ -69,8 +74,11 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
                 LastChangedDate = now,
                 Versions = text is null && binary is null ? [] : [Sealed(ctx, arn, kmsKeyId, token, text, binary) with { Stages = [Current] }],
             };
-            _store.Put(ctx.Scope, record);
-            return Identify(record, record.Versions.Count > 0 ? token : null);
+            Save(ctx, record);
+            if (regions.Count > 0) record = AddReplicas(ctx, record, regions, input.GetBool("ForceOverwriteReplicaSecret") ?? false);
+            var output = Identify(record, record.Versions.Count > 0 ? token : null);
+            output["ReplicationStatus"] = ReplicationStatus(record);
+            return output;
         });
     }
 
@@ -110,9 +118,9 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
         var stages = input.GetStrings("VersionStages") is { Count: > 0 } s ? s.ToList() : [Current];
         return _store.Transaction(() =>
         {
-            var record = Live(ctx, id);
+            var record = Writable(ctx, id);
             var (updated, version) = AddVersion(ctx, record, token, text, binary, stages);
-            _store.Put(ctx.Scope, updated);
+            Save(ctx, updated);
             var output = Identify(updated, version.VersionId);
             output["VersionStages"] = Strings(version.Stages);
             return output;
@@ -126,7 +134,7 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
         var token = Token(input);
         return _store.Transaction(() =>
         {
-            var record = Live(ctx, id) with { LastChangedDate = ctx.Now };
+            var record = Writable(ctx, id) with { LastChangedDate = ctx.Now };
             record = record with
             {
                 Description = input.GetString("Description") ?? record.Description,
@@ -138,7 +146,7 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
                 (record, var version) = AddVersion(ctx, record, token, text, binary, [Current]);
                 versionId = version.VersionId;
             }
-            _store.Put(ctx.Scope, record);
+            Save(ctx, record);
             return Identify(record, versionId);
         });
     }
