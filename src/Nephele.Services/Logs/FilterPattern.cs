@@ -110,6 +110,26 @@ internal static class FilterPattern
         };
     }
 
+    /// <summary>The values a space-delimited pattern's named fields take in a message ("$ip" → "10.0.0.1"), as
+    /// TestMetricFilter reports them; term and JSON patterns extract nothing.</summary>
+    public static Dictionary<string, string> ExtractedValues(string pattern, string message)
+    {
+        var text = pattern.Trim();
+        if (text.Length < 2 || text[0] != '[' || text[^1] != ']') return [];
+        var fields = text[1..^1].Split(',').Select(f => f.Trim()).ToList();
+        var words = SplitFields(message);
+        var ellipsis = fields.IndexOf("...");
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var k = 0; k < fields.Count; k++)
+        {
+            var name = Regex.Match(fields[k], @"^\w+").Value;
+            if (name.Length == 0) continue;
+            var position = ellipsis >= 0 && k > ellipsis ? words.Count - (fields.Count - k) : k;
+            if (position >= 0 && position < words.Count) values["$" + name] = words[position];
+        }
+        return values;
+    }
+
     private static Func<string, bool> Compare(string op, string value)
     {
         if (op is "=" or "!=")

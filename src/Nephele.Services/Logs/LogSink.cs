@@ -12,7 +12,7 @@ public sealed record LogBatch(Scope Scope, string Group, string Stream, IReadOnl
 /// </summary>
 public sealed class LogSink(ServiceEnvironment env)
 {
-    private readonly LogStore _store = new(env.State, env.Clock);
+    private readonly LogStore _store = new(env.State, env.Clock, env.Events);
 
     /// <summary>Appends events (epoch milliseconds, message) to group/stream in <paramref name="scope"/>; events
     /// are sorted by time first, as CloudWatch Logs stores them.</summary>
@@ -22,10 +22,11 @@ public sealed class LogSink(ServiceEnvironment env)
         _store.Transaction(() =>
         {
             var now = _store.NowMillis;
-            if (_store.Group(scope, group) is null) _store.PutGroup(scope, new LogGroupRecord { Name = group, CreationTime = now });
+            var groupRecord = _store.Group(scope, group);
+            if (groupRecord is null) _store.PutGroup(scope, groupRecord = new LogGroupRecord { Name = group, CreationTime = now });
             var record = _store.Stream(scope, group, stream) ?? new LogStreamRecord { Group = group, Name = stream, CreationTime = now };
             if (ordered.Count == 0) _store.PutStream(scope, record);
-            else _store.Append(scope, record, ordered);
+            else _store.Append(scope, groupRecord, record, ordered);
             return 0;
         });
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Nephele.Core.Events;
 using Nephele.Core.State;
 
 namespace Nephele.Services.Logs;
@@ -8,7 +9,7 @@ namespace Nephele.Services.Logs;
 /// (through the state store, so both see the same rows). Retention is applied on read: events older than the
 /// group's retention are invisible from the moment Nephele's clock passes them.
 /// </summary>
-internal sealed class LogStore(IStateStore state, TimeProvider clock)
+internal sealed class LogStore(IStateStore state, TimeProvider clock, EventBus bus)
 {
     private readonly IResourceTable _groups = state.Table("logs", "groups");
     private readonly IResourceTable _streams = state.Table("logs", "streams");
@@ -46,19 +47,24 @@ internal sealed class LogStore(IStateStore state, TimeProvider clock)
         _streams.Delete(scope, StreamKey(stream.Group, stream.Name));
     }
 
-    /// <summary>Appends events (already validated and in time order) to a stream and returns the updated stream.</summary>
-    public LogStreamRecord Append(Scope scope, LogStreamRecord stream, IReadOnlyList<(long Timestamp, string Message)> events)
+    /// <summary>Appends events (already validated and in time order) to a stream of <paramref name="group"/>, hands them
+    /// to the group's subscription filters, and returns the updated stream.</summary>
+    public LogStreamRecord Append(Scope scope, LogGroupRecord group, LogStreamRecord stream, IReadOnlyList<(long Timestamp, string Message)> events)
     {
         var now = NowMillis;
         var sequence = stream.NextSequence;
         long bytes = 0;
+        var stored = new List<SubscriptionEvent>(events.Count);
         foreach (var (timestamp, message) in events)
         {
             var row = new LogEventRow { Timestamp = timestamp, Message = message, IngestionTime = now };
-            _events.Put(scope, EventKey(stream, timestamp, sequence++), row, LogsJsonContext.Default.LogEventRow);
+            var position = Position(timestamp, sequence++);
+            _events.Put(scope, StreamKey(stream.Group, stream.Name) + ":" + position, row, LogsJsonContext.Default.LogEventRow);
+            stored.Add(new(EventId(position, stream.Name), timestamp, message));
             bytes += System.Text.Encoding.UTF8.GetByteCount(message);
         }
         if (events.Count == 0) return stream;
+        if (group.SubscriptionFilters.Count > 0) SubscriptionDelivery.Send(bus, scope, group, stream.Name, stored);
         var first = events.Min(e => e.Timestamp);
         var last = events.Max(e => e.Timestamp);
         stream = stream with
@@ -95,6 +101,11 @@ internal sealed class LogStore(IStateStore state, TimeProvider clock)
     public static string Position(long timestamp, long sequence) =>
         timestamp.ToString("D15", CultureInfo.InvariantCulture) + sequence.ToString("D12", CultureInfo.InvariantCulture);
 
-    private static string EventKey(LogStreamRecord stream, long timestamp, long sequence) =>
-        StreamKey(stream.Group, stream.Name) + ":" + Position(timestamp, sequence);
+    /// <summary>AWS's event ids are long digit strings; ours are time, sequence and a stable hash of the stream.</summary>
+    public static string EventId(string position, string stream)
+    {
+        uint hash = 2166136261;
+        foreach (var c in stream) hash = (hash ^ c) * 16777619;
+        return position + hash.ToString("D10", CultureInfo.InvariantCulture);
+    }
 }

@@ -56,7 +56,7 @@ public sealed partial class LogsProvider
                 else if (t > tooNew) tooNewStart ??= i;
                 else accepted.Add(events[i]);
             }
-            stream = _store.Append(ctx.Scope, stream, accepted);
+            stream = _store.Append(ctx.Scope, group, stream, accepted);
             Dictionary<string, object?>? rejected = null;
             if (tooOldEnd is not null || expiredEnd is not null || tooNewStart is not null)
             {
@@ -165,19 +165,11 @@ public sealed partial class LogsProvider
                 ["timestamp"] = m.Event.Timestamp,
                 ["message"] = m.Event.Message,
                 ["ingestionTime"] = m.Event.IngestionTime,
-                ["eventId"] = EventId(m.Key, m.Stream),
+                ["eventId"] = LogStore.EventId(m.Key[..15] + m.Key[^12..], m.Stream),
             }).ToList(),
             ["searchedLogStreams"] = new List<object?>(),
             ["nextToken"] = matches.Count > limit ? PageToken.After(page[^1].Key) : null,
         };
-    }
-
-    /// <summary>AWS's event ids are long digit strings; ours are time, sequence and a stable hash of the stream.</summary>
-    private static string EventId(string key, string stream)
-    {
-        uint hash = 2166136261;
-        foreach (var c in stream) hash = (hash ^ c) * 16777619;
-        return key[..15] + key[^12..] + hash.ToString("D10", CultureInfo.InvariantCulture);
     }
 
     private static int EventLimit(Dictionary<string, object?> input)

@@ -14,7 +14,7 @@ public sealed partial class LogsProvider(ServiceEnvironment env) : IAwsProvider
     private static readonly int[] RetentionDays =
         [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-    private readonly LogStore _store = new(env.State, env.Clock);
+    private readonly LogStore _store = new(env.State, env.Clock, env.Events);
 
     public string ServiceName => "logs";
 
@@ -35,7 +35,14 @@ public sealed partial class LogsProvider(ServiceEnvironment env) : IAwsProvider
         .On("ListTagsForResource", ListTagsForResource)
         .On("TagLogGroup", TagLogGroup)
         .On("UntagLogGroup", UntagLogGroup)
-        .On("ListTagsLogGroup", ListTagsLogGroup);
+        .On("ListTagsLogGroup", ListTagsLogGroup)
+        .On("PutMetricFilter", PutMetricFilter)
+        .On("DescribeMetricFilters", DescribeMetricFilters)
+        .On("DeleteMetricFilter", DeleteMetricFilter)
+        .On("TestMetricFilter", TestMetricFilter)
+        .On("PutSubscriptionFilter", PutSubscriptionFilter)
+        .On("DescribeSubscriptionFilters", DescribeSubscriptionFilters)
+        .On("DeleteSubscriptionFilter", DeleteSubscriptionFilter);
 
     private Dictionary<string, object?> CreateLogGroup(RequestContext ctx, Dictionary<string, object?> input)
     {

@@ -12,6 +12,38 @@ internal sealed record LogGroupRecord
     public string LogGroupClass { get; init; } = "STANDARD";
     public bool DeletionProtectionEnabled { get; init; }
     public Dictionary<string, string> Tags { get; init; } = [];
+    public List<MetricFilterRecord> MetricFilters { get; init; } = [];
+    public List<SubscriptionFilterRecord> SubscriptionFilters { get; init; } = [];
+}
+
+/// <summary>A metric filter of a group (AWS allows 100 per group).</summary>
+internal sealed record MetricFilterRecord
+{
+    public required string Name { get; init; }
+    public required string Pattern { get; init; }
+    public required List<MetricTransformationRecord> Transformations { get; init; }
+    public required long CreationTime { get; init; }
+}
+
+internal sealed record MetricTransformationRecord
+{
+    public required string MetricName { get; init; }
+    public required string MetricNamespace { get; init; }
+    public required string MetricValue { get; init; }
+    public double? DefaultValue { get; init; }
+    public Dictionary<string, string>? Dimensions { get; init; }
+    public string? Unit { get; init; }
+}
+
+/// <summary>A subscription filter of a group (AWS allows 2 per group): matching events go to the destination.</summary>
+internal sealed record SubscriptionFilterRecord
+{
+    public required string Name { get; init; }
+    public required string Pattern { get; init; }
+    public required string DestinationArn { get; init; }
+    public string? RoleArn { get; init; }
+    public string Distribution { get; init; } = "ByLogStream";
+    public required long CreationTime { get; init; }
 }
 
 /// <summary>A log stream, keyed by "group:stream" (':' cannot occur in a group name).</summary>
