@@ -17,6 +17,24 @@ public sealed class LambdaAsyncTests(NepheleFixture nephele) : IClassFixture<Nep
     private Task<LambdaClient.Reply> InvokeEvent(string name, object payload) =>
         _lambda.Invoke(name, payload, headers: new() { ["X-Amz-Invocation-Type"] = "Event" });
 
+    /// <summary>
+    /// Moves the clock until the function has run <paramref name="count"/> times: the retry is scheduled only once
+    /// the failed attempt has returned, which can be just after the test saw it start.
+    /// </summary>
+    private async Task<List<JsonElement>> AdvanceUntil(string file, int count, string step)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await nephele.AdvanceClock(step);
+            for (var wait = 0; wait < 80; wait++)
+            {
+                if (File.ReadAllLines(file).Count(l => l.Length > 0) >= count) return await LambdaAsyncSupport.Events(file, count);
+                await Task.Delay(25);
+            }
+        }
+        return await LambdaAsyncSupport.Events(file, count);
+    }
+
     [Fact]
     public async Task An_SNS_subscription_invokes_the_function_with_the_SNS_event()
     {
@@ -55,11 +73,9 @@ public sealed class LambdaAsyncTests(NepheleFixture nephele) : IClassFixture<Nep
         var accepted = await InvokeEvent(name, new { order = 7 });
         Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
         await LambdaAsyncSupport.Events(file, 1);
-        await nephele.AdvanceClock("PT61S");
-        await LambdaAsyncSupport.Events(file, 2);
+        await AdvanceUntil(file, 2, "PT61S");
         Assert.Empty(await _sqs.Receive(failures));
-        await nephele.AdvanceClock("PT121S");
-        var attempts = await LambdaAsyncSupport.Events(file, 3);
+        var attempts = await AdvanceUntil(file, 3, "PT121S");
         Assert.All(attempts, e => Assert.Equal(7, e.GetProperty("order").GetInt32()));
 
         var record = JsonDocument.Parse((await _sqs.ReceiveOne(failures)).Body).RootElement;
@@ -134,7 +150,7 @@ public sealed class LambdaAsyncTests(NepheleFixture nephele) : IClassFixture<Nep
         var missing = await _lambda.Send(HttpMethod.Get, ConfigPath(name));
         Assert.Equal(HttpStatusCode.NotFound, missing.Status);
         Assert.Equal($"The function arn:aws:lambda:us-east-1:000000000000:function:{name}:$LATEST doesn't have an EventInvokeConfig",
-            missing.Json.GetProperty("message").GetString());
+            missing.Json.GetProperty("Message").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await _lambda.Send(HttpMethod.Post, ConfigPath(name), new { MaximumRetryAttempts = 1 })).Status);
 
         var put = await _lambda.Ok(HttpMethod.Put, ConfigPath(name), new

@@ -246,7 +246,8 @@ internal sealed partial class SqsEventSource(EventBus bus, NepheleClock clock, S
             foreach (var a in m.MessageAttributes)
             {
                 w.WriteStartObject(a.Name);
-                if (a.BinaryValue is { } binary) w.WriteString("binaryValue", Convert.ToBase64String(binary));
+                // The data type decides (Binary.jpeg is binary), not which value happens to be set.
+                if (a.DataType.StartsWith("Binary", StringComparison.Ordinal)) w.WriteString("binaryValue", Convert.ToBase64String(a.BinaryValue ?? []));
                 else w.WriteString("stringValue", a.StringValue);
                 w.WriteStartArray("stringListValues");
                 w.WriteEndArray();
