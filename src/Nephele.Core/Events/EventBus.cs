@@ -15,6 +15,7 @@ namespace Nephele.Core.Events;
 public sealed class EventBus
 {
     private readonly ConcurrentDictionary<string, IDeliveryTarget> _targets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IMessageSource> _sources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, ImmutableHandlers> _handlers = new();
 
     /// <summary>Makes <paramref name="target"/> the receiver of deliveries to ARNs of <paramref name="arnService"/>.</summary>
@@ -28,6 +29,12 @@ public sealed class EventBus
     /// of ARN (yet), so the sender can keep the delivery pending instead of losing it.
     /// </summary>
     public DeliveryResult? Deliver(Delivery delivery) => TargetFor(delivery.TargetArn)?.Deliver(delivery);
+
+    /// <summary>Makes <paramref name="source"/> the service that consumers pull messages of <paramref name="arnService"/> ARNs from.</summary>
+    public void RegisterSource(string arnService, IMessageSource source) => _sources[arnService] = source;
+
+    /// <summary>The service to pull from for an ARN (by its service field), or null when none has registered.</summary>
+    public IMessageSource? SourceFor(string arn) => ArnService(arn) is { } service ? _sources.GetValueOrDefault(service) : null;
 
     /// <summary>Receives every <typeparamref name="TEvent"/> published from now until the returned handle is disposed.</summary>
     public IDisposable Subscribe<TEvent>(Action<TEvent> handler) where TEvent : class

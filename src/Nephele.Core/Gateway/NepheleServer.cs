@@ -19,9 +19,10 @@ public sealed class NepheleServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly IStateStore _state;
+    private readonly ServerAddress _address;
 
-    private NepheleServer(WebApplication app, IStateStore state, NepheleOptions options, ServiceIndex index, ProviderRegistry providers)
-        => (_app, _state, Options, Index, Providers) = (app, state, options, index, providers);
+    private NepheleServer(WebApplication app, IStateStore state, NepheleOptions options, ServiceIndex index, ProviderRegistry providers, ServerAddress address)
+        => (_app, _state, Options, Index, Providers, _address) = (app, state, options, index, providers, address);
 
     public NepheleOptions Options { get; }
     public ServiceIndex Index { get; }
@@ -67,6 +68,7 @@ public sealed class NepheleServer : IAsyncDisposable
         builder.Services.AddSingleton(sp => new RequestAuthorizer(sp.GetRequiredService<ProviderRegistry>(), options.EnforceIam));
         builder.Services.AddSingleton<AwsGateway>();
         var routes = new InternalRoutes();
+        var address = new ServerAddress();
         builder.Services.AddSingleton(sp => new ProviderRegistry(providers(new ServiceEnvironment
         {
             Options = options,
@@ -75,6 +77,7 @@ public sealed class NepheleServer : IAsyncDisposable
             Credentials = credentials,
             Logging = sp.GetRequiredService<ILoggerFactory>(),
             Routes = routes,
+            Address = address,
         })));
         builder.Services.AddSingleton(sp => new InternalEndpoints(options, index, sp.GetRequiredService<ProviderRegistry>(), clock, state));
 
@@ -85,7 +88,7 @@ public sealed class NepheleServer : IAsyncDisposable
         app.Run(http => InternalEndpoints.Matches(http.Request.Path) ? internals.HandleAsync(http)
             : routes.Find(http.Request.Path) is { } route ? route(http)
             : gateway.HandleAsync(http));
-        return new NepheleServer(app, state, options, index, registry);
+        return new NepheleServer(app, state, options, index, registry, address);
     }
 
     public async Task StartAsync(CancellationToken ct = default)
@@ -93,6 +96,7 @@ public sealed class NepheleServer : IAsyncDisposable
         await _app.StartAsync(ct);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Endpoint = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
+        _address.Endpoint = Endpoint.ToString().TrimEnd('/');
     }
 
     public Task WaitForShutdownAsync(CancellationToken ct = default) => Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(_app, ct);

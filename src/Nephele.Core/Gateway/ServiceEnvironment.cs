@@ -19,4 +19,13 @@ public sealed class ServiceEnvironment
     public EventBus Events { get; init; } = new();
     /// <summary>Non-AWS HTTP endpoints a service serves next to its API (e.g. SNS's signing certificate).</summary>
     public InternalRoutes Routes { get; init; } = new();
+    /// <summary>Where this Nephele listens, for work that runs outside any request (a function invoked by SNS needs AWS_ENDPOINT_URL).</summary>
+    public ServerAddress Address { get; init; } = new();
+}
+
+/// <summary>The address the server listens on; known once it has started (port 0 picks a free port).</summary>
+public sealed class ServerAddress
+{
+    /// <summary>E.g. http://127.0.0.1:4566, without a trailing slash; null before the server started.</summary>
+    public string? Endpoint { get; internal set; }
 }

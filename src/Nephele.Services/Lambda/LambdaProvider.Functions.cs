@@ -168,7 +168,11 @@ public sealed partial class LambdaProvider
         }
         else
         {
-            var blobs = _store.Transaction(() => _store.DeleteFunction(f.Scope, f.Name));
+            var blobs = _store.Transaction(() =>
+            {
+                DeleteEventInvokeConfigs(f.Scope, f.Name);
+                return _store.DeleteFunction(f.Scope, f.Name);
+            });
             foreach (var blob in blobs) _store.State.Blobs.Delete("lambda", blob);
             if (_runtime.IsValueCreated) _runtime.Value.Retire(f.Scope, f.Name);
         }

@@ -43,20 +43,49 @@ public sealed partial class LambdaProvider
         }
 
         var function = RequireFunction(f);
+        var version = InvokedVersion(f);
+        if (type == "DryRun") return new() { ["StatusCode"] = 204L };
+
+        // A runtime this machine cannot run fails before any code is unpacked (also for Event: nothing could ever run it).
+        RuntimeCatalog.Launch(version.Runtime, "", _runtime.Value.RuntimeDirectory);
+        var clientContext = input.GetString("ClientContext") is { Length: > 0 } encoded ? DecodeClientContext(encoded) : null;
+
+        if (type == "Event")
+        {
+            EnqueueEvent(f, payload, clientContext, ctx.RequestId);
+            return new() { ["StatusCode"] = 202L };
+        }
+        var spec = await SpecAsync(f, version, $"http://{ctx.Request.Host}");
+        var outcome = await _runtime.Value.InvokeAsync(spec, payload, f.QualifiedArn, clientContext, function.ReservedConcurrency, () => ReservedTotal(f.Scope),
+            logType == "Tail");
+        return new()
+        {
+            ["StatusCode"] = 200L,
+            ["Payload"] = outcome.Payload,
+            ["FunctionError"] = outcome.FunctionError,
+            ["LogResult"] = logType == "Tail" ? outcome.LogTail : null,
+            ["ExecutedVersion"] = version.Version,
+        };
+    }
+
+    /// <summary>The version an invocation of <paramref name="f"/> runs: an alias's traffic is split by its routing weights.</summary>
+    private FunctionVersionRecord InvokedVersion(FunctionRef f)
+    {
         var versionName = f.Qualifier ?? LambdaStore.Latest;
         if (versionName != LambdaStore.Latest && !IsVersionNumber(versionName))
         {
             var alias = _store.Alias(f.Scope, f.Name, versionName) ?? throw LambdaErrors.NotFound(f.QualifiedArn);
             versionName = Route(alias);
         }
-        var version = _store.Version(f.Scope, f.Name, versionName) ?? throw LambdaErrors.NotFound(f.QualifiedArn);
-        if (type == "DryRun") return new() { ["StatusCode"] = 204L };
+        return _store.Version(f.Scope, f.Name, versionName) ?? throw LambdaErrors.NotFound(f.QualifiedArn);
+    }
 
+    /// <summary>What an execution environment of this version is started with; <paramref name="endpoint"/> is Nephele's own address.</summary>
+    private async Task<FunctionSpec> SpecAsync(FunctionRef f, FunctionVersionRecord version, string endpoint)
+    {
         var runtime = _runtime.Value;
-        // A runtime this machine cannot run fails before any code is unpacked.
-        RuntimeCatalog.Launch(version.Runtime, "", runtime.RuntimeDirectory);
         var codeDirectory = await runtime.CodeDirectoryAsync(version.CodeSha256, version.CodeBlob);
-        var spec = new FunctionSpec
+        return new FunctionSpec
         {
             Scope = f.Scope,
             Name = f.Name,
@@ -69,28 +98,13 @@ public sealed partial class LambdaProvider
             Environment = version.Environment,
             CodeDirectory = codeDirectory,
             LogGroup = LogGroupOf(version),
-            Endpoint = $"http://{ctx.Request.Host}",
+            Endpoint = endpoint,
             PoolKey = $"{f.Scope}/{f.Name}/{version.Version}/{version.RevisionId}",
             Launch = RuntimeCatalog.Launch(version.Runtime, codeDirectory, runtime.RuntimeDirectory),
         };
-        var clientContext = input.GetString("ClientContext") is { Length: > 0 } encoded ? DecodeClientContext(encoded) : null;
-        int ReservedTotal() => _store.Functions(f.Scope).Sum(fn => fn.ReservedConcurrency ?? 0);
-
-        if (type == "Event")
-        {
-            runtime.Enqueue(() => runtime.InvokeAsync(spec, payload, f.QualifiedArn, clientContext, function.ReservedConcurrency, ReservedTotal, false));
-            return new() { ["StatusCode"] = 202L };
-        }
-        var outcome = await runtime.InvokeAsync(spec, payload, f.QualifiedArn, clientContext, function.ReservedConcurrency, ReservedTotal, logType == "Tail");
-        return new()
-        {
-            ["StatusCode"] = 200L,
-            ["Payload"] = outcome.Payload,
-            ["FunctionError"] = outcome.FunctionError,
-            ["LogResult"] = logType == "Tail" ? outcome.LogTail : null,
-            ["ExecutedVersion"] = version.Version,
-        };
     }
+
+    private int ReservedTotal(Core.State.Scope scope) => _store.Functions(scope).Sum(fn => fn.ReservedConcurrency ?? 0);
 
     /// <summary>X-Amz-Client-Context is base64 JSON; the runtime receives the JSON.</summary>
     private static string DecodeClientContext(string encoded)

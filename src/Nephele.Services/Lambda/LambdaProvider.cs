@@ -27,7 +27,14 @@ public sealed partial class LambdaProvider : IAwsProvider, IHealthDetails, IAsyn
 
     public string ServiceName => "lambda";
 
-    public void Register(OperationRegistry operations) => operations
+    public void Register(OperationRegistry operations)
+    {
+        RegisterFunctions(operations);
+        RegisterAsyncInvocation(operations);
+        RegisterEventSourceMappings(operations);
+    }
+
+    private void RegisterFunctions(OperationRegistry operations) => operations
         .On("CreateFunction", CreateFunction)
         .On("GetFunction", GetFunction)
         .On("GetFunctionConfiguration", GetFunctionConfiguration)
@@ -64,6 +71,8 @@ public sealed partial class LambdaProvider : IAwsProvider, IHealthDetails, IAsyn
 
     public async ValueTask DisposeAsync()
     {
+        await StopAsyncInvocationAsync();
+        await StopEventSourcesAsync();
         if (_runtime.IsValueCreated) await _runtime.Value.DisposeAsync();
     }
 

@@ -113,10 +113,11 @@ public sealed partial class SnsProvider
     /// </summary>
     private sealed record PreparedPublish(string MessageId, DateTimeOffset Now, List<SubscriptionRecord> Subscriptions, Dictionary<string, string> Signatures);
 
-    private PreparedPublish Prepare(RequestContext ctx, TopicRef topic, PublishRequest request)
+    private PreparedPublish Prepare(RequestContext ctx, TopicRef topic, PublishRequest request) => Prepare(ctx.Now, topic, request);
+
+    private PreparedPublish Prepare(DateTimeOffset now, TopicRef topic, PublishRequest request)
     {
         var messageId = Guid.NewGuid().ToString();
-        var now = ctx.Now;
         var subscriptions = SubscriptionsOf(topic).Where(s => !s.PendingConfirmation).ToList();
         var signatures = new Dictionary<string, string>(StringComparer.Ordinal);
         if (subscriptions.Any(s => !s.RawMessageDelivery || s.Protocol == "lambda"))

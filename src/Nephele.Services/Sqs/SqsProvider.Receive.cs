@@ -27,7 +27,7 @@ public sealed partial class SqsProvider
         while (true)
         {
             var signal = _signals.Next(queue.SignalKey);
-            claimed = Claim(ctx, queue, (int)max, visibility);
+            claimed = Claim(queue, (int)max, visibility, Millis(ctx));
             var remaining = TimeSpan.FromSeconds(wait) - Stopwatch.GetElapsedTime(started);
             if (claimed.Count > 0 || remaining <= TimeSpan.Zero || ctx.Aborted.IsCancellationRequested) break;
             var nap = remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1);
@@ -45,9 +45,8 @@ public sealed partial class SqsProvider
     /// same message: each gets a new receipt handle and a visibility deadline. Expired messages are dropped, and
     /// one received more often than the redrive policy allows moves to its dead-letter queue instead.
     /// </summary>
-    private List<(string Key, MessageRecord Message)> Claim(RequestContext ctx, QueueRef queue, int max, long visibility)
+    private List<(string Key, MessageRecord Message)> Claim(QueueRef queue, int max, long visibility, long now)
     {
-        var now = Millis(ctx);
         var retention = QueueAttributes.Number(queue.Queue, "MessageRetentionPeriod") * 1000;
         var redrive = QueueAttributes.RedriveTarget(queue.Queue);
         return _state.Transaction(() =>

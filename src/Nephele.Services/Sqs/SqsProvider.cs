@@ -26,8 +26,9 @@ public sealed partial class SqsProvider(ServiceEnvironment env) : IAwsProvider
     {
         // Register runs once, when the server assembles its providers: the moment to resume move tasks a restart interrupted.
         ResumeMoveTasks();
-        // Other services (SNS) reach queues by ARN through the event bus, never through this class.
+        // Other services (SNS, Lambda's event source mappings) reach queues by ARN through the event bus, never through this class.
         env.Events.RegisterTarget("sqs", this);
+        env.Events.RegisterSource("sqs", this);
         RegisterOperations(operations);
     }
 
