@@ -23,8 +23,8 @@ internal static class StreamRecordWire
             ["ApproximateCreationDateTime"] = CreationTime(row),
             ["Keys"] = AttributeValueWire.WriteItem(ItemCodec.Decode(row.Keys)),
         };
-        if (row.NewImage is not null) dynamodb["NewImage"] = AttributeValueWire.WriteItem(ItemCodec.Decode(row.NewImage));
-        if (row.OldImage is not null) dynamodb["OldImage"] = AttributeValueWire.WriteItem(ItemCodec.Decode(row.OldImage));
+        if (row.NewImage is { Length: > 0 }) dynamodb["NewImage"] = AttributeValueWire.WriteItem(ItemCodec.Decode(row.NewImage));
+        if (row.OldImage is { Length: > 0 }) dynamodb["OldImage"] = AttributeValueWire.WriteItem(ItemCodec.Decode(row.OldImage));
         dynamodb["SequenceNumber"] = sequenceNumber;
         dynamodb["SizeBytes"] = row.SizeBytes;
         dynamodb["StreamViewType"] = viewType;
@@ -57,8 +57,8 @@ internal static class StreamRecordWire
             w.WriteStartObject("dynamodb");
             w.WriteNumber("ApproximateCreationDateTime", CreationTime(row).ToUnixTimeSeconds());
             WriteItem(w, "Keys", ItemCodec.Decode(row.Keys));
-            if (row.NewImage is not null) WriteItem(w, "NewImage", ItemCodec.Decode(row.NewImage));
-            if (row.OldImage is not null) WriteItem(w, "OldImage", ItemCodec.Decode(row.OldImage));
+            if (row.NewImage is { Length: > 0 }) WriteItem(w, "NewImage", ItemCodec.Decode(row.NewImage));
+            if (row.OldImage is { Length: > 0 }) WriteItem(w, "OldImage", ItemCodec.Decode(row.OldImage));
             w.WriteString("SequenceNumber", sequenceNumber);
             w.WriteNumber("SizeBytes", row.SizeBytes);
             w.WriteString("StreamViewType", viewType);

@@ -24,13 +24,18 @@ internal sealed record StreamInfo
     /// <summary>The last sequence number removed by retention, so numbering continues and old positions are known trimmed.</summary>
     public string? TrimmedThrough { get; init; }
 
+    [JsonIgnore]
     public bool Enabled => DisabledAt is null;
 
     /// <summary>Names the state table of this stream's records.</summary>
+    [JsonIgnore]
     public string RecordsTable => $"stream-records:{TableId}:{StreamLabel}";
 }
 
-/// <summary>A stream record as stored, keyed by its sequence number; images are <see cref="DynamoDb.Model.ItemCodec"/> bytes.</summary>
+/// <summary>
+/// A stream record as stored, keyed by its sequence number; images are <see cref="DynamoDb.Model.ItemCodec"/> bytes
+/// (an absent image may come back as an empty array).
+/// </summary>
 internal sealed record StreamRecordRow
 {
     public required string EventId { get; init; }
