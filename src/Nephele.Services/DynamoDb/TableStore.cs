@@ -63,7 +63,8 @@ internal sealed class TableStore(IStateStore state, TimeProvider clock, StreamSt
         var newStream = previous is not { StreamEnabled: true } || previous.LatestStreamLabel != table.LatestStreamLabel;
         if (previous is { StreamEnabled: true } && (!table.StreamEnabled || newStream))
             streams.Close(scope, StreamStore.ArnOf(previous), clock.GetUtcNow());
-        if (table.StreamEnabled && newStream) streams.Open(scope, table);
+        if (table.StreamEnabled && newStream)
+            streams.Open(scope, table, previous?.LatestStreamLabel is null ? null : streams.Find(scope, StreamStore.ArnOf(previous))?.EndingSequenceNumber);
         if (table.TimeToLiveEnabled && previous is not { TimeToLiveEnabled: true }) _ttl.Backfill(scope, table, Items(table));
         else if (!table.TimeToLiveEnabled && previous is { TimeToLiveEnabled: true }) Purge(scope, _ttl.Entries(table));
     }

@@ -5,8 +5,9 @@ namespace Nephele.Services.DynamoDbStreams;
 
 /// <summary>
 /// Stream sequence numbers: 21-digit decimal strings like AWS's, so their text order is their numeric order and
-/// they serve directly as record keys. A stream's numbers start at 10^20 + (its creation second x 10^10), so a
-/// re-enabled stream's numbers are above the previous stream's.
+/// they serve directly as record keys. A stream's numbers start at 10^20 + (its creation second x 10^10), or just
+/// above the end of the table's previous stream if that is higher, so a re-enabled stream's numbers are above its
+/// predecessor's.
 /// </summary>
 internal static class SequenceNumbers
 {

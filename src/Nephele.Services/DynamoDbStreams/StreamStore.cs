@@ -54,11 +54,16 @@ internal sealed partial class StreamStore(IStateStore state, EventBus events, IL
 
     public IReadOnlyList<Scope> Scopes() => _streams.Scopes();
 
-    /// <summary>Starts the table's latest stream (CreateTable or UpdateTable enabling it). Inside the caller's transaction.</summary>
-    public void Open(Scope scope, TableRecord table)
+    /// <summary>
+    /// Starts the table's latest stream (CreateTable or UpdateTable enabling it), inside the caller's transaction;
+    /// its sequence numbers continue above <paramref name="previousEnding"/>, the end of the table's previous stream.
+    /// </summary>
+    public void Open(Scope scope, TableRecord table, string? previousEnding)
     {
         var created = LabelTime(table.LatestStreamLabel!);
         var arn = ArnOf(table);
+        var first = SequenceNumbers.First(created);
+        if (previousEnding is not null && string.CompareOrdinal(previousEnding, first) >= 0) first = SequenceNumbers.Next(previousEnding);
         _streams.TryAdd(scope, arn, new StreamInfo
         {
             StreamArn = arn,
@@ -69,7 +74,7 @@ internal sealed partial class StreamStore(IStateStore state, EventBus events, IL
             StreamViewType = table.StreamViewType ?? "KEYS_ONLY",
             CreationRequestDateTime = created,
             ShardId = $"shardId-{created.ToUnixTimeMilliseconds():D20}-{(uint)StableHash(arn):x8}",
-            StartingSequenceNumber = SequenceNumbers.First(created),
+            StartingSequenceNumber = first,
         }, StreamJsonContext.Default.StreamInfo);
     }
 
