@@ -4,6 +4,7 @@ using Nephele.Core.Gateway;
 using Nephele.Core.State;
 using Nephele.Core.Time;
 using Nephele.Services.DynamoDb;
+using Nephele.Services.DynamoDbStreams;
 using Nephele.Services.Iam;
 using Nephele.Services.Kms;
 using Nephele.Services.Lambda;
@@ -33,6 +34,7 @@ public static class ServiceCatalog
         new LogsProvider(env),
         new LambdaProvider(env),
         new DynamoDbProvider(env),
+        new DynamoDbStreamsProvider(env),
     ];
 
     /// <summary>The handlers every provider registers, without a running server (for the coverage table).</summary>

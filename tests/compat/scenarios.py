@@ -1,5 +1,6 @@
 """Scenario registry: each service adds its module's scenarios here, one line each."""
 from dynamodb_scenarios import DYNAMODB_SCENARIOS
+from dynamodbstreams_scenarios import DYNAMODBSTREAMS_SCENARIOS
 from iam_scenarios import IAM_SCENARIOS
 from kms_scenarios import KMS_SCENARIOS
 from lambda_async_scenarios import LAMBDA_ASYNC_SCENARIOS
@@ -25,4 +26,5 @@ SCENARIOS = [
     *LAMBDA_SCENARIOS,
     *LAMBDA_ASYNC_SCENARIOS,
     *DYNAMODB_SCENARIOS,
+    *DYNAMODBSTREAMS_SCENARIOS,
 ]

@@ -38,8 +38,7 @@ public sealed partial class DynamoDbProvider
         if (names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } dup)
             throw AwsException.Validation($"One or more parameter values were invalid: Duplicate index name: {dup.Key}");
         TableDefinitions.CheckDefinitions(definitions, keys, gsis.Concat(lsis));
-        var stream = input.GetStruct("StreamSpecification");
-        var streamEnabled = stream?.GetBool("StreamEnabled") ?? false;
+        var (streamEnabled, streamViewType) = StreamSpecifications.ForCreate(input.GetStruct("StreamSpecification"));
         var table = new TableRecord
         {
             TableName = name!,
@@ -57,8 +56,8 @@ public sealed partial class DynamoDbProvider
             DeletionProtectionEnabled = input.GetBool("DeletionProtectionEnabled") ?? false,
             TableClass = input.GetString("TableClass") ?? "STANDARD",
             StreamEnabled = streamEnabled,
-            StreamViewType = streamEnabled ? stream?.GetString("StreamViewType") : null,
-            LatestStreamLabel = streamEnabled ? ctx.Now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fff") : null,
+            StreamViewType = streamViewType,
+            LatestStreamLabel = streamEnabled ? StreamSpecifications.NewLabel(ctx.Now, null) : null,
         };
         if (!_store.Add(ctx.Scope, table)) throw InUse($"Table already exists: {name}");
         // The table serves requests at once; the create response still says CREATING, as AWS's does, so

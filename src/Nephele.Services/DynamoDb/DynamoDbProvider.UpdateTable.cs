@@ -49,13 +49,7 @@ public sealed partial class DynamoDbProvider
         }
         if (input.GetStruct("StreamSpecification") is { } stream)
         {
-            var enabled = stream.GetBool("StreamEnabled") ?? false;
-            if (enabled && table.StreamEnabled)
-                throw InUse($"Table already has an enabled stream: {table.TableArn}/stream/{table.LatestStreamLabel}");
-            if (!enabled && !table.StreamEnabled) throw AwsException.Validation("Table already has no stream enabled");
-            table = enabled
-                ? table with { StreamEnabled = true, StreamViewType = stream.GetString("StreamViewType"), LatestStreamLabel = ctx.Now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fff") }
-                : table with { StreamEnabled = false };
+            table = StreamSpecifications.Apply(table, stream, ctx.Now);
             changed = true;
         }
         if (input.GetList("AttributeDefinitions") is { Count: > 0 })

@@ -7,9 +7,10 @@ namespace Nephele.Services.DynamoDb;
 /// DynamoDB: tables with global and local secondary indexes, items of every attribute type, the expression
 /// languages, Query/Scan, batches and transactions, kept in Nephele's state store.
 /// </summary>
-public sealed partial class DynamoDbProvider(ServiceEnvironment env) : IAwsProvider
+public sealed partial class DynamoDbProvider(ServiceEnvironment env) : IAwsProvider, IDisposable
 {
-    private readonly TableStore _store = new(env.State);
+    private readonly TableStore _store = new(env);
+    private readonly TableSweeper _sweeper = new(env);
 
     public string ServiceName => "dynamodb";
 
@@ -38,6 +39,8 @@ public sealed partial class DynamoDbProvider(ServiceEnvironment env) : IAwsProvi
         .On("BatchWriteItem", BatchWriteItem)
         .On("TransactWriteItems", TransactWriteItems)
         .On("TransactGetItems", TransactGetItems);
+
+    public void Dispose() => _sweeper.Dispose();
 
     private static AwsException NotFound() => new("ResourceNotFoundException", "Requested resource not found");
 

@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Logging;
+using Nephele.Core.Gateway;
 using Nephele.Core.Protocols;
 using Nephele.Core.State;
 using Nephele.Services.DynamoDb.Model;
+using Nephele.Services.DynamoDbStreams;
 
 namespace Nephele.Services.DynamoDb;
 
@@ -8,15 +11,27 @@ namespace Nephele.Services.DynamoDb;
 /// Tables, items and secondary index entries of one Nephele. Items of a table live in their own state table
 /// ("items:{TableId}") keyed by <see cref="KeyEncoding"/>, so Query reads a partition in sort-key order straight
 /// from the store; each index has its own state table of projected items. <see cref="WriteItem"/> is the one
-/// place an item changes (indexes and statistics follow in the same transaction; streams will hook in there).
+/// place an item changes (indexes, statistics, the time-to-live index and the stream record follow in the same
+/// transaction).
 /// </summary>
-internal sealed class TableStore(IStateStore state)
+internal sealed class TableStore(IStateStore state, TimeProvider clock, StreamStore streams)
 {
     private const string Service = "dynamodb";
     private readonly IResourceTable _tables = state.Table(Service, "tables");
     private readonly IResourceTable _stats = state.Table(Service, "stats");
+    private readonly TimeToLiveIndex _ttl = new(state);
 
-    public T Transaction<T>(Func<T> work) => state.Transaction(work);
+    public TableStore(ServiceEnvironment env)
+        : this(env.State, env.Clock, new StreamStore(env.State, env.Events, env.Logging.CreateLogger("Nephele.DynamoDbStreams")))
+    {
+    }
+
+    public StreamStore Streams => streams;
+
+    public TimeToLiveIndex TimeToLive => _ttl;
+
+    /// <summary>A state transaction; stream records it appended are published on the event bus once it commits.</summary>
+    public T Transaction<T>(Func<T> work) => StreamStore.PublishAfter(() => state.Transaction(work));
 
     public IResourceTable Items(TableRecord table) => state.Table(Service, "items:" + table.TableId);
 
@@ -27,12 +42,37 @@ internal sealed class TableStore(IStateStore state)
     public TableRecord Require(Scope scope, string name) =>
         Find(scope, name) ?? throw new AwsException("ResourceNotFoundException", "Requested resource not found");
 
-    public bool Add(Scope scope, TableRecord table) => _tables.TryAdd(scope, table.TableName, table, DynamoDbJsonContext.Default.TableRecord);
+    public bool Add(Scope scope, TableRecord table) => Transaction(() =>
+    {
+        if (!_tables.TryAdd(scope, table.TableName, table, DynamoDbJsonContext.Default.TableRecord)) return false;
+        Changed(scope, null, table);
+        return true;
+    });
 
-    public void Put(Scope scope, TableRecord table) => _tables.Put(scope, table.TableName, table, DynamoDbJsonContext.Default.TableRecord);
+    public void Put(Scope scope, TableRecord table) => Transaction(() =>
+    {
+        var previous = Find(scope, table.TableName);
+        _tables.Put(scope, table.TableName, table, DynamoDbJsonContext.Default.TableRecord);
+        Changed(scope, previous, table);
+        return 0;
+    });
+
+    /// <summary>Follows a table's stream and time-to-live settings: opens and closes streams, fills and drops the TTL index.</summary>
+    private void Changed(Scope scope, TableRecord? previous, TableRecord table)
+    {
+        var newStream = previous is not { StreamEnabled: true } || previous.LatestStreamLabel != table.LatestStreamLabel;
+        if (previous is { StreamEnabled: true } && (!table.StreamEnabled || newStream))
+            streams.Close(scope, StreamStore.ArnOf(previous), clock.GetUtcNow());
+        if (table.StreamEnabled && newStream)
+            streams.Open(scope, table, previous?.LatestStreamLabel is null ? null : streams.Find(scope, StreamStore.ArnOf(previous))?.EndingSequenceNumber);
+        if (table.TimeToLiveEnabled && previous is not { TimeToLiveEnabled: true }) _ttl.Backfill(scope, table, Items(table));
+        else if (!table.TimeToLiveEnabled && previous is { TimeToLiveEnabled: true }) Purge(scope, _ttl.Entries(table));
+    }
 
     public IReadOnlyList<KeyValuePair<string, byte[]>> ListNames(Scope scope, string? startAfter, int limit) =>
         _tables.List(scope, startAfter: startAfter, limit: limit);
+
+    public IReadOnlyList<Scope> Scopes() => _tables.Scopes();
 
     public IEnumerable<TableRecord> All(Scope scope) => _tables.Values(scope, DynamoDbJsonContext.Default.TableRecord);
 
@@ -43,9 +83,12 @@ internal sealed class TableStore(IStateStore state)
         {
             _tables.Delete(scope, table.TableName);
             _stats.Delete(scope, table.TableId);
+            // The stream outlives the table by the retention period, as in AWS.
+            if (table.StreamEnabled) streams.Close(scope, StreamStore.ArnOf(table), clock.GetUtcNow());
             return 0;
         });
         Purge(scope, Items(table));
+        Purge(scope, _ttl.Entries(table));
         foreach (var index in table.Indexes) Purge(scope, IndexEntries(table, index.IndexName));
     }
 
@@ -67,10 +110,11 @@ internal sealed class TableStore(IStateStore state)
 
     /// <summary>
     /// Replaces <paramref name="old"/> by <paramref name="item"/> (either may be null) under <paramref name="rowKey"/>,
-    /// maintaining index entries and statistics. Call inside <see cref="Transaction{T}"/>.
+    /// maintaining index entries, statistics, the time-to-live index and the table's stream. Call inside
+    /// <see cref="Transaction{T}"/>. <paramref name="byTimeToLive"/> marks a deletion by the TTL sweeper.
     /// </summary>
     public void WriteItem(Scope scope, TableRecord table, string rowKey,
-        IReadOnlyDictionary<string, AttributeValue>? old, IReadOnlyDictionary<string, AttributeValue>? item)
+        IReadOnlyDictionary<string, AttributeValue>? old, IReadOnlyDictionary<string, AttributeValue>? item, bool byTimeToLive = false)
     {
         if (old is null && item is null) return;
         var stats = Stats(scope, table);
@@ -113,6 +157,8 @@ internal sealed class TableStore(IStateStore state)
             indexStats[index.IndexName] = s;
         }
         _stats.Put(scope, table.TableId, new TableStats { ItemCount = count, SizeBytes = size, Indexes = indexStats }, DynamoDbJsonContext.Default.TableStats);
+        if (table.TimeToLiveEnabled) _ttl.Track(scope, table, rowKey, old, item);
+        if (table.StreamEnabled) streams.Append(scope, table, old, item, byTimeToLive, clock.GetUtcNow());
     }
 
     /// <summary>Fills a new global secondary index from the table's items (UpdateTable's backfill).</summary>
