@@ -1,5 +1,6 @@
 """Scenario registry: each service adds its module's scenarios here, one line each."""
 from dynamodb_scenarios import DYNAMODB_SCENARIOS
+from dynamodb_partiql_scenarios import DYNAMODB_PARTIQL_SCENARIOS
 from iam_scenarios import IAM_SCENARIOS
 from kms_scenarios import KMS_SCENARIOS
 from lambda_scenarios import LAMBDA_SCENARIOS
@@ -23,4 +24,5 @@ SCENARIOS = [
     *LOGS_SCENARIOS,
     *LAMBDA_SCENARIOS,
     *DYNAMODB_SCENARIOS,
+    *DYNAMODB_PARTIQL_SCENARIOS,
 ]
