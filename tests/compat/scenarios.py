@@ -1,6 +1,7 @@
 """Scenario registry: each service adds its module's scenarios here, one line each."""
 from dynamodb_scenarios import DYNAMODB_SCENARIOS
 from dynamodbstreams_scenarios import DYNAMODBSTREAMS_SCENARIOS
+from dynamodb_partiql_scenarios import DYNAMODB_PARTIQL_SCENARIOS
 from iam_scenarios import IAM_SCENARIOS
 from kms_scenarios import KMS_SCENARIOS
 from lambda_async_scenarios import LAMBDA_ASYNC_SCENARIOS
@@ -27,4 +28,5 @@ SCENARIOS = [
     *LAMBDA_ASYNC_SCENARIOS,
     *DYNAMODB_SCENARIOS,
     *DYNAMODBSTREAMS_SCENARIOS,
+    *DYNAMODB_PARTIQL_SCENARIOS,
 ]

@@ -28,6 +28,7 @@ public sealed partial class DynamoDbProvider
             return old;
         });
         var output = WriteOutput(input, capacity);
+        AddItemCollectionMetrics(ctx, output, input, table, item);
         if (returnValues == "ALL_OLD" && old is not null) output["Attributes"] = AttributeValueWire.WriteItem(old);
         return output;
     }
@@ -66,6 +67,7 @@ public sealed partial class DynamoDbProvider
             return old;
         });
         var output = WriteOutput(input, capacity);
+        AddItemCollectionMetrics(ctx, output, input, table, ItemKeys.KeyOf(table, old ?? AttributeValueWire.ReadItem(input.GetStruct("Key"))));
         if (returnValues == "ALL_OLD" && old is not null) output["Attributes"] = AttributeValueWire.WriteItem(old);
         return output;
     }
@@ -92,6 +94,7 @@ public sealed partial class DynamoDbProvider
             return (old, item);
         });
         var output = WriteOutput(input, capacity);
+        AddItemCollectionMetrics(ctx, output, input, table, key);
         var paths = actions.Select(a => a.Path).ToList();
         var attributes = returnValues switch
         {

@@ -99,7 +99,7 @@ public sealed partial class DynamoDbProvider
     }
 
     private TableRecord BackupTable(RequestContext ctx, string name) =>
-        _store.Find(ctx.Scope, name) ?? throw new AwsException("TableNotFoundException", $"Table not found: {name}");
+        _store.Find(ctx.Scope, TableNames.Resolve(ctx.Scope, name)!) ?? throw new AwsException("TableNotFoundException", $"Table not found: {name}");
 
     private Dictionary<string, object?> DescribeContinuousBackups(RequestContext ctx, Dictionary<string, object?> input) =>
         ContinuousBackups(ctx, BackupTable(ctx, input.RequireString("TableName")));

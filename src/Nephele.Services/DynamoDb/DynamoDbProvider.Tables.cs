@@ -67,7 +67,7 @@ public sealed partial class DynamoDbProvider
 
     private Dictionary<string, object?> DescribeTable(RequestContext ctx, Dictionary<string, object?> input)
     {
-        var name = input.RequireString("TableName");
+        var name = TableNames.Resolve(ctx.Scope, input.RequireString("TableName"))!;
         var table = _store.Find(ctx.Scope, name) ?? throw new AwsException("ResourceNotFoundException", $"Requested resource not found: Table: {name} not found");
         return new() { ["Table"] = TableDescriptions.Describe(table, _store.Stats(ctx.Scope, table), "ACTIVE") };
     }
@@ -95,11 +95,12 @@ public sealed partial class DynamoDbProvider
     }
 
     private TableRecord RequireTable(RequestContext ctx, string name) =>
-        _store.Find(ctx.Scope, name) ?? throw new AwsException("ResourceNotFoundException", $"Requested resource not found: Table: {name} not found");
+        _store.Find(ctx.Scope, TableNames.Resolve(ctx.Scope, name)!) ?? throw new AwsException("ResourceNotFoundException", $"Requested resource not found: Table: {name} not found");
 
     /// <summary>A table for data-plane calls, whose not-found message is shorter.</summary>
     private TableRecord DataTable(Scope scope, string? name)
     {
+        name = TableNames.Resolve(scope, name);
         TableDefinitions.ValidateTableName(name);
         return _store.Find(scope, name!) ?? throw NotFound();
     }

@@ -38,7 +38,10 @@ public sealed partial class DynamoDbProvider(ServiceEnvironment env) : IAwsProvi
         .On("BatchGetItem", BatchGetItem)
         .On("BatchWriteItem", BatchWriteItem)
         .On("TransactWriteItems", TransactWriteItems)
-        .On("TransactGetItems", TransactGetItems);
+        .On("TransactGetItems", TransactGetItems)
+        .On("ExecuteStatement", ExecuteStatement)
+        .On("BatchExecuteStatement", BatchExecuteStatement)
+        .On("ExecuteTransaction", ExecuteTransaction);
 
     public void Dispose() => _sweeper.Dispose();
 
