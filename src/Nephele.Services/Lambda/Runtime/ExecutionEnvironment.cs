@@ -83,6 +83,7 @@ internal sealed class ExecutionEnvironment : IAsyncDisposable
             ["PYTHONUNBUFFERED"] = "1",
         };
         foreach (var (k, v) in credentials) variables[k] = v;
+        if (_spec.OptDirectory is { } opt) OptDirectory.Apply(_spec, opt, variables);
         foreach (var (k, v) in variables) info.Environment[k] = v;
 
         var process = new Process { StartInfo = info };
