@@ -17,6 +17,21 @@ public sealed class InternalRoutes
         lock (_lock) _routes = [.. _routes, new(pathPrefix, handler)];
     }
 
+    /// <summary>Sends every request whose Host (without port) satisfies <paramref name="matches"/> to <paramref name="handler"/>, whatever its path.</summary>
+    public void MapHost(Func<string, bool> matches, RequestDelegate handler)
+    {
+        lock (_lock) _hosts = [.. _hosts, new(matches, handler)];
+    }
+
+    public RequestDelegate? FindHost(HostString host)
+    {
+        var hosts = _hosts;
+        if (hosts.Length == 0 || !host.HasValue) return null;
+        foreach (var (matches, handler) in hosts)
+            if (matches(host.Host)) return handler;
+        return null;
+    }
+
     public RequestDelegate? Find(PathString path)
     {
         foreach (var (prefix, handler) in _routes)

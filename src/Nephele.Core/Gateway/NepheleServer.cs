@@ -75,6 +75,7 @@ public sealed class NepheleServer : IAsyncDisposable
             Credentials = credentials,
             Logging = sp.GetRequiredService<ILoggerFactory>(),
             Routes = routes,
+            Models = catalog,
         })));
         builder.Services.AddSingleton(sp => new InternalEndpoints(options, index, sp.GetRequiredService<ProviderRegistry>(), clock, state));
 
@@ -82,7 +83,8 @@ public sealed class NepheleServer : IAsyncDisposable
         var gateway = app.Services.GetRequiredService<AwsGateway>();
         var internals = app.Services.GetRequiredService<InternalEndpoints>();
         var registry = app.Services.GetRequiredService<ProviderRegistry>();
-        app.Run(http => InternalEndpoints.Matches(http.Request.Path) ? internals.HandleAsync(http)
+        app.Run(http => routes.FindHost(http.Request.Host) is { } hosted ? hosted(http)
+            : InternalEndpoints.Matches(http.Request.Path) ? internals.HandleAsync(http)
             : routes.Find(http.Request.Path) is { } route ? route(http)
             : gateway.HandleAsync(http));
         return new NepheleServer(app, state, options, index, registry);

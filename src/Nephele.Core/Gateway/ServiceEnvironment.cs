@@ -19,4 +19,7 @@ public sealed class ServiceEnvironment
     public EventBus Events { get; init; } = new();
     /// <summary>Non-AWS HTTP endpoints a service serves next to its API (e.g. SNS's signing certificate).</summary>
     public InternalRoutes Routes { get; init; } = new();
+    /// <summary>The service models, for a service that calls its own handlers internally (Lambda's function URLs invoke
+    /// through Invoke); null where no server hosts the providers.</summary>
+    public ModelCatalog? Models { get; init; }
 }
