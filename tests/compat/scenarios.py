@@ -3,6 +3,7 @@ from dynamodb_scenarios import DYNAMODB_SCENARIOS
 from iam_scenarios import IAM_SCENARIOS
 from kms_scenarios import KMS_SCENARIOS
 from lambda_scenarios import LAMBDA_SCENARIOS
+from lambda_runtime_scenarios import LAMBDA_RUNTIME_SCENARIOS
 from logs_scenarios import LOGS_SCENARIOS
 from s3_config_scenarios import S3_CONFIG_SCENARIOS
 from s3_scenarios import S3_SCENARIOS
@@ -22,5 +23,6 @@ SCENARIOS = [
     *SNS_SCENARIOS,
     *LOGS_SCENARIOS,
     *LAMBDA_SCENARIOS,
+    *LAMBDA_RUNTIME_SCENARIOS,
     *DYNAMODB_SCENARIOS,
 ]

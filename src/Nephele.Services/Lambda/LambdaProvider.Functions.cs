@@ -172,6 +172,7 @@ public sealed partial class LambdaProvider
         else
         {
             var blobs = _store.Transaction(() => _store.DeleteFunction(f.Scope, f.Name));
+            DeleteFunctionUrls(f.Scope, f.Name);
             foreach (var blob in blobs) _store.State.Blobs.Delete("lambda", blob);
             if (_runtime.IsValueCreated) _runtime.Value.Retire(f.Scope, f.Name);
         }

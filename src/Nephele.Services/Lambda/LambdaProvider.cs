@@ -23,6 +23,7 @@ public sealed partial class LambdaProvider : IAwsProvider, IHealthDetails, IAsyn
         _env = env;
         _store = new LambdaStore(env.State);
         _runtime = new Lazy<LambdaRuntime>(() => new LambdaRuntime(env), LazyThreadSafetyMode.ExecutionAndPublication);
+        MapFunctionUrls(env.Routes);
     }
 
     public string ServiceName => "lambda";
@@ -61,7 +62,12 @@ public sealed partial class LambdaProvider : IAwsProvider, IHealthDetails, IAsyn
         .On("DeleteLayerVersion", DeleteLayerVersion)
         .On("AddLayerVersionPermission", AddLayerVersionPermission)
         .On("RemoveLayerVersionPermission", RemoveLayerVersionPermission)
-        .On("GetLayerVersionPolicy", GetLayerVersionPolicy);
+        .On("GetLayerVersionPolicy", GetLayerVersionPolicy)
+        .On("CreateFunctionUrlConfig", CreateFunctionUrlConfig)
+        .On("GetFunctionUrlConfig", GetFunctionUrlConfig)
+        .On("UpdateFunctionUrlConfig", UpdateFunctionUrlConfig)
+        .On("DeleteFunctionUrlConfig", DeleteFunctionUrlConfig)
+        .On("ListFunctionUrlConfigs", ListFunctionUrlConfigs);
 
     /// <summary>The runtimes Invoke can run on this machine (interpreters found on the PATH).</summary>
     public void WriteHealth(System.Text.Json.Utf8JsonWriter writer)
