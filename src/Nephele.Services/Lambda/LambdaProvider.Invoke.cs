@@ -73,7 +73,7 @@ public sealed partial class LambdaProvider
             PoolKey = $"{f.Scope}/{f.Name}/{version.Version}/{version.RevisionId}",
             Launch = RuntimeCatalog.Launch(version.Runtime, codeDirectory, runtime.RuntimeDirectory),
         };
-        spec = await WithLayersAsync(spec, version, runtime);
+        spec = await PrepareEnvironmentAsync(spec, version, runtime);
         var clientContext = input.GetString("ClientContext") is { Length: > 0 } encoded ? DecodeClientContext(encoded) : null;
         int ReservedTotal() => _store.Functions(f.Scope).Sum(fn => fn.ReservedConcurrency ?? 0);
 

@@ -44,9 +44,11 @@ public sealed partial class LambdaProvider
     private static List<object?> LayersOutput(FunctionVersionRecord v) =>
         v.Layers.Select(l => (object?)new Dictionary<string, object?> { ["Arn"] = l.Arn, ["CodeSize"] = l.CodeSize }).ToList();
 
-    /// <summary>Points the environment at its layers: an /opt-equivalent directory (see Runtime/OptDirectory.cs).</summary>
-    private async Task<Runtime.FunctionSpec> WithLayersAsync(Runtime.FunctionSpec spec, FunctionVersionRecord version, Runtime.LambdaRuntime runtime)
+    /// <summary>What Invoke adds to an environment's spec: the assembly a dotnet function runs, and its layers in an
+    /// /opt-equivalent directory (see Runtime/OptDirectory.cs).</summary>
+    private async Task<Runtime.FunctionSpec> PrepareEnvironmentAsync(Runtime.FunctionSpec spec, FunctionVersionRecord version, Runtime.LambdaRuntime runtime)
     {
+        if (Runtime.DotnetLaunch.Applies(spec.Runtime)) spec = spec with { Launch = Runtime.DotnetLaunch.For(spec) };
         if (version.Layers.Count == 0) return spec;
         var root = Path.GetDirectoryName(runtime.RuntimeDirectory)!;
         var opt = await Runtime.OptDirectory.PrepareAsync(root, _store.State.Blobs, version.Layers);

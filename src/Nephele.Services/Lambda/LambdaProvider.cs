@@ -67,7 +67,8 @@ public sealed partial class LambdaProvider : IAwsProvider, IHealthDetails, IAsyn
         .On("GetFunctionUrlConfig", GetFunctionUrlConfig)
         .On("UpdateFunctionUrlConfig", UpdateFunctionUrlConfig)
         .On("DeleteFunctionUrlConfig", DeleteFunctionUrlConfig)
-        .On("ListFunctionUrlConfigs", ListFunctionUrlConfigs);
+        .On("ListFunctionUrlConfigs", ListFunctionUrlConfigs)
+        .On("InvokeWithResponseStream", InvokeWithResponseStream);
 
     /// <summary>The runtimes Invoke can run on this machine (interpreters found on the PATH).</summary>
     public void WriteHealth(System.Text.Json.Utf8JsonWriter writer)
