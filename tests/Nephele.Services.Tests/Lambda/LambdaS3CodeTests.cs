@@ -29,7 +29,10 @@ public sealed class LambdaS3CodeTests(NepheleFixture nephele) : IClassFixture<Ne
         var name = LambdaClient.Unique("froms3");
         await _lambda.Ok(HttpMethod.Post, "/2015-03-31/functions", new
         {
-            FunctionName = name, Runtime = "nodejs20.x", Handler = "index.handler", Role = LambdaClient.Role,
+            FunctionName = name,
+            Runtime = "nodejs20.x",
+            Handler = "index.handler",
+            Role = LambdaClient.Role,
             Code = new { S3Bucket = bucket, S3Key = "fn.zip", S3ObjectVersion = v1 },
             Layers = new[] { layer.GetProperty("LayerVersionArn").GetString() },
         });

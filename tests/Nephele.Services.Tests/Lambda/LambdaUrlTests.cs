@@ -111,8 +111,15 @@ public sealed class LambdaUrlTests(NepheleFixture nephele) : IClassFixture<Nephe
         var (_, url) = await FunctionWithUrl(new
         {
             AuthType = "NONE",
-            Cors = new { AllowOrigins = new[] { "https://app.example" }, AllowMethods = new[] { "GET", "POST" }, AllowHeaders = new[] { "x-mine" },
-                ExposeHeaders = new[] { "x-custom" }, MaxAge = 300, AllowCredentials = true },
+            Cors = new
+            {
+                AllowOrigins = new[] { "https://app.example" },
+                AllowMethods = new[] { "GET", "POST" },
+                AllowHeaders = new[] { "x-mine" },
+                ExposeHeaders = new[] { "x-custom" },
+                MaxAge = 300,
+                AllowCredentials = true,
+            },
         });
         var preflight = await Call(HttpMethod.Options, url, "/anything", with: r =>
         {
