@@ -145,7 +145,13 @@ internal static class FunctionUrlEvent
             var root = doc?.RootElement;
             if (root is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("statusCode", out var code))
             {
-                status = code.ValueKind == JsonValueKind.Number ? code.GetInt32() : int.Parse(code.GetString() ?? "200", CultureInfo.InvariantCulture);
+                // A statusCode that is not a valid HTTP status is the function's error, as on AWS (502).
+                if (!(code.ValueKind == JsonValueKind.Number ? code.TryGetInt32(out status)
+                        : int.TryParse(code.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out status)) || status is < 100 or > 599)
+                {
+                    await WriteMessageAsync(http, 502, "Internal Server Error");
+                    return;
+                }
                 if (o.TryGetProperty("headers", out var h) && h.ValueKind == JsonValueKind.Object)
                     foreach (var p in h.EnumerateObject())
                         headers.Add(new(p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText()));

@@ -16,7 +16,8 @@ public sealed partial class LambdaProvider
 {
     private RequestAuthenticator? _urlAuthenticator;
 
-    private void MapFunctionUrls(InternalRoutes routes) => routes.MapHost(host => FunctionUrlHost().IsMatch(host), ServeFunctionUrlAsync);
+    private void MapFunctionUrls(InternalRoutes routes) => routes.MapHost(
+        host => host.Contains(".lambda-url.", StringComparison.OrdinalIgnoreCase) && FunctionUrlHost().IsMatch(host), ServeFunctionUrlAsync);
 
     private async Task ServeFunctionUrlAsync(HttpContext http)
     {
