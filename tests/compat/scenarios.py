@@ -6,6 +6,7 @@ from iam_scenarios import IAM_SCENARIOS
 from kms_scenarios import KMS_SCENARIOS
 from lambda_async_scenarios import LAMBDA_ASYNC_SCENARIOS
 from lambda_scenarios import LAMBDA_SCENARIOS
+from lambda_runtime_scenarios import LAMBDA_RUNTIME_SCENARIOS
 from logs_scenarios import LOGS_SCENARIOS
 from s3_config_scenarios import S3_CONFIG_SCENARIOS
 from s3_scenarios import S3_SCENARIOS
@@ -26,6 +27,7 @@ SCENARIOS = [
     *LOGS_SCENARIOS,
     *LAMBDA_SCENARIOS,
     *LAMBDA_ASYNC_SCENARIOS,
+    *LAMBDA_RUNTIME_SCENARIOS,
     *DYNAMODB_SCENARIOS,
     *DYNAMODBSTREAMS_SCENARIOS,
     *DYNAMODB_PARTIQL_SCENARIOS,

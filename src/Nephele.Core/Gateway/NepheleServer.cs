@@ -78,6 +78,7 @@ public sealed class NepheleServer : IAsyncDisposable
             Logging = sp.GetRequiredService<ILoggerFactory>(),
             Routes = routes,
             Address = address,
+            Models = catalog,
         })));
         builder.Services.AddSingleton(sp => new InternalEndpoints(options, index, sp.GetRequiredService<ProviderRegistry>(), clock, state));
 
@@ -85,7 +86,8 @@ public sealed class NepheleServer : IAsyncDisposable
         var gateway = app.Services.GetRequiredService<AwsGateway>();
         var internals = app.Services.GetRequiredService<InternalEndpoints>();
         var registry = app.Services.GetRequiredService<ProviderRegistry>();
-        app.Run(http => InternalEndpoints.Matches(http.Request.Path) ? internals.HandleAsync(http)
+        app.Run(http => routes.FindHost(http.Request.Host) is { } hosted ? hosted(http)
+            : InternalEndpoints.Matches(http.Request.Path) ? internals.HandleAsync(http)
             : routes.Find(http.Request.Path) is { } route ? route(http)
             : gateway.HandleAsync(http));
         return new NepheleServer(app, state, options, index, registry, address);

@@ -21,6 +21,9 @@ public sealed class ServiceEnvironment
     public InternalRoutes Routes { get; init; } = new();
     /// <summary>Where this Nephele listens, for work that runs outside any request (a function invoked by SNS needs AWS_ENDPOINT_URL).</summary>
     public ServerAddress Address { get; init; } = new();
+    /// <summary>The service models, for a service that calls its own handlers internally (Lambda's function URLs invoke
+    /// through Invoke); null where no server hosts the providers.</summary>
+    public ModelCatalog? Models { get; init; }
 }
 
 /// <summary>The address the server listens on; known once it has started (port 0 picks a free port).</summary>

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Nephele.Core.Gateway;
@@ -9,8 +8,6 @@ namespace Nephele.Services.Lambda;
 
 public sealed partial class LambdaProvider
 {
-    private const long MaxZipBytes = 50 * 1024 * 1024;
-
     private static readonly HashSet<string> ReservedEnvironmentKeys =
     [
         "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
@@ -31,10 +28,11 @@ public sealed partial class LambdaProvider
         var role = ValidRole(input.RequireString("Role"));
         var code = input.GetStruct("Code") ?? throw LambdaErrors.Constraint(null, "code", "Member must not be null");
         var settings = ReadSettings(input, new Settings(runtime, handler, role, "", 3, 128, 512, [], "PassThrough", null, null, "Text", null, ["x86_64"]));
+        var layers = FunctionLayers(ctx, f, input) ?? [];
         var (blob, sha, size) = await StoreCode(ctx, f, code);
 
         var function = new FunctionRecord { Name = f.Name, Tags = ValidTags(input.GetStringMap("Tags")) };
-        var latest = NewVersionRecord(ctx, f.Name, LambdaStore.Latest, settings, blob, sha, size);
+        var latest = NewVersionRecord(ctx, f.Name, LambdaStore.Latest, settings, blob, sha, size) with { Layers = layers };
         var created = _store.Transaction(() =>
         {
             if (_store.Function(f.Scope, f.Name) is not null) return false;
@@ -139,7 +137,12 @@ public sealed partial class LambdaProvider
             var s = ReadSettings(input, new Settings(latest.Runtime, latest.Handler, latest.Role, latest.Description, latest.Timeout, latest.MemorySize,
                 latest.EphemeralStorage, latest.Environment, latest.TracingMode, latest.DeadLetterTargetArn, latest.KmsKeyArn, latest.LogFormat,
                 latest.LogGroup, latest.Architectures));
-            var next = Apply(latest, s) with { LastModified = ctx.Now, RevisionId = Guid.NewGuid().ToString() };
+            var next = Apply(latest, s) with
+            {
+                LastModified = ctx.Now,
+                RevisionId = Guid.NewGuid().ToString(),
+                Layers = FunctionLayers(ctx, f, input) ?? latest.Layers,
+            };
             _store.PutVersion(f.Scope, next);
             return next;
         });
@@ -173,6 +176,7 @@ public sealed partial class LambdaProvider
                 DeleteEventInvokeConfigs(f.Scope, f.Name);
                 return _store.DeleteFunction(f.Scope, f.Name);
             });
+            DeleteFunctionUrls(f.Scope, f.Name);
             foreach (var blob in blobs) _store.State.Blobs.Delete("lambda", blob);
             if (_runtime.IsValueCreated) _runtime.Value.Retire(f.Scope, f.Name);
         }
@@ -184,23 +188,10 @@ public sealed partial class LambdaProvider
         if (input.GetString("RevisionId") is { } expected && expected != current) throw LambdaErrors.PreconditionFailed();
     }
 
-    /// <summary>Validates and stores a .zip package (ZipFile); S3 locations wait for S3.</summary>
+    /// <summary>Validates and stores a .zip package (ZipFile, or S3Bucket/S3Key/S3ObjectVersion).</summary>
     private async ValueTask<(string Blob, string Sha, long Size)> StoreCode(RequestContext ctx, FunctionRef f, Dictionary<string, object?> code)
     {
-        if (code.GetString("S3Bucket") is not null || code.GetString("S3Key") is not null)
-            throw LambdaErrors.InvalidParameter("Nephele cannot read deployment packages from S3 yet (S3 is not implemented); upload the package as ZipFile.");
-        var zip = code.GetBlob("ZipFile") ?? throw LambdaErrors.InvalidParameter("Please provide a source for function code.");
-        if (zip.Length > MaxZipBytes)
-            throw new AwsException("RequestEntityTooLargeException", $"Zipped size must be smaller than {MaxZipBytes} bytes", 413);
-        try
-        {
-            using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
-            _ = archive.Entries.Count;
-        }
-        catch (InvalidDataException)
-        {
-            throw LambdaErrors.InvalidParameter("Could not unzip uploaded file. Please check your file, then try to upload again.");
-        }
+        var zip = await ReadPackageAsync(ctx, code);
         var sha = Convert.ToBase64String(SHA256.HashData(zip));
         var blob = $"{f.Scope.AccountId}/{f.Scope.Region}/{f.Name}/{Guid.NewGuid():N}.zip";
         await _store.State.Blobs.WriteAsync("lambda", blob, new MemoryStream(zip), ctx.Aborted);
@@ -314,8 +305,6 @@ public sealed partial class LambdaProvider
             if (logging.GetString("LogGroup") is { } group) s = s with { LogGroup = group };
         }
         if (input.GetStrings("Architectures") is { Count: > 0 } architectures) s = s with { Architectures = ValidArchitectures(architectures) };
-        if (input.GetStrings("Layers") is { Count: > 0 } layers)
-            throw LambdaErrors.InvalidParameter($"Layer version {layers[0]} does not exist.");
         return s;
     }
 

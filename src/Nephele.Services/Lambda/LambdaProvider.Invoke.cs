@@ -85,7 +85,7 @@ public sealed partial class LambdaProvider
     {
         var runtime = _runtime.Value;
         var codeDirectory = await runtime.CodeDirectoryAsync(version.CodeSha256, version.CodeBlob);
-        return new FunctionSpec
+        var spec = new FunctionSpec
         {
             Scope = f.Scope,
             Name = f.Name,
@@ -102,6 +102,7 @@ public sealed partial class LambdaProvider
             PoolKey = $"{f.Scope}/{f.Name}/{version.Version}/{version.RevisionId}",
             Launch = RuntimeCatalog.Launch(version.Runtime, codeDirectory, runtime.RuntimeDirectory),
         };
+        return await PrepareEnvironmentAsync(spec, version, runtime);
     }
 
     private int ReservedTotal(Core.State.Scope scope) => _store.Functions(scope).Sum(fn => fn.ReservedConcurrency ?? 0);

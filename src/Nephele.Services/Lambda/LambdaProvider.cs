@@ -23,6 +23,7 @@ public sealed partial class LambdaProvider : IAwsProvider, IHealthDetails, IAsyn
         _env = env;
         _store = new LambdaStore(env.State);
         _runtime = new Lazy<LambdaRuntime>(() => new LambdaRuntime(env), LazyThreadSafetyMode.ExecutionAndPublication);
+        MapFunctionUrls(env.Routes);
     }
 
     public string ServiceName => "lambda";
@@ -59,7 +60,22 @@ public sealed partial class LambdaProvider : IAwsProvider, IHealthDetails, IAsyn
         .On("UntagResource", UntagResource)
         .On("ListTags", ListTags)
         .On("GetAccountSettings", GetAccountSettings)
-        .On("Invoke", Invoke);
+        .On("Invoke", Invoke)
+        .On("PublishLayerVersion", PublishLayerVersion)
+        .On("GetLayerVersion", GetLayerVersion)
+        .On("GetLayerVersionByArn", GetLayerVersionByArn)
+        .On("ListLayers", ListLayers)
+        .On("ListLayerVersions", ListLayerVersions)
+        .On("DeleteLayerVersion", DeleteLayerVersion)
+        .On("AddLayerVersionPermission", AddLayerVersionPermission)
+        .On("RemoveLayerVersionPermission", RemoveLayerVersionPermission)
+        .On("GetLayerVersionPolicy", GetLayerVersionPolicy)
+        .On("CreateFunctionUrlConfig", CreateFunctionUrlConfig)
+        .On("GetFunctionUrlConfig", GetFunctionUrlConfig)
+        .On("UpdateFunctionUrlConfig", UpdateFunctionUrlConfig)
+        .On("DeleteFunctionUrlConfig", DeleteFunctionUrlConfig)
+        .On("ListFunctionUrlConfigs", ListFunctionUrlConfigs)
+        .On("InvokeWithResponseStream", InvokeWithResponseStream);
 
     /// <summary>The runtimes Invoke can run on this machine (interpreters found on the PATH).</summary>
     public void WriteHealth(System.Text.Json.Utf8JsonWriter writer)
@@ -170,6 +186,7 @@ public sealed partial class LambdaProvider : IAwsProvider, IHealthDetails, IAsyn
         if (v.DeadLetterTargetArn is not null)
             config["DeadLetterConfig"] = new Dictionary<string, object?> { ["TargetArn"] = v.DeadLetterTargetArn };
         if (v.KmsKeyArn is not null) config["KMSKeyArn"] = v.KmsKeyArn;
+        if (v.Layers.Count > 0) config["Layers"] = LayersOutput(v);
         return config;
     }
 

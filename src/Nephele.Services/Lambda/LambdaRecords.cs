@@ -24,6 +24,8 @@ internal sealed record FunctionVersionRecord
     public string? KmsKeyArn { get; init; }
     public string LogFormat { get; init; } = "Text";
     public string? LogGroup { get; init; }
+    /// <summary>Layer versions in the order they are applied to /opt (see LambdaProvider.LayersFunctions.cs).</summary>
+    public List<FunctionLayer> Layers { get; init; } = [];
     public required string CodeBlob { get; init; }
     public required string CodeSha256 { get; init; }
     public required long CodeSize { get; init; }

@@ -83,6 +83,8 @@ internal sealed class ExecutionEnvironment : IAsyncDisposable
             ["PYTHONUNBUFFERED"] = "1",
         };
         foreach (var (k, v) in credentials) variables[k] = v;
+        if (_spec.OptDirectory is { } opt) OptDirectory.Apply(_spec, opt, variables);
+        if (DotnetLaunch.Applies(_spec.Runtime)) DotnetLaunch.Apply(_spec, variables);
         foreach (var (k, v) in variables) info.Environment[k] = v;
 
         var process = new Process { StartInfo = info };

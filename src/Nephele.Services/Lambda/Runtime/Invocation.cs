@@ -22,6 +22,8 @@ internal sealed record FunctionSpec
     /// <summary>Environments are reused only for the same version and revision of the configuration.</summary>
     public required string PoolKey { get; init; }
     public required RuntimeLaunch Launch { get; init; }
+    /// <summary>The function's layers unpacked (what /opt is on AWS); null without layers.</summary>
+    public string? OptDirectory { get; init; }
 }
 
 /// <summary>One invocation handed to an environment through GET /next.</summary>

@@ -10,7 +10,7 @@ internal sealed record RuntimeLaunch(string FileName, IReadOnlyList<string> Argu
 /// <summary>
 /// The runtimes Lambda knows and how Nephele runs them with the interpreters on this machine: nodejs* with
 /// `node` and Nephele's bootstrap.js, python3.* with `python3.X` (else `python3`) and bootstrap.py,
-/// provided.* with the package's own `bootstrap`. dotnet, java and ruby are not run yet.
+/// dotnet* executable assemblies with `dotnet exec`, provided.* with the package's own `bootstrap`. java and ruby are not run yet.
 /// </summary>
 internal static class RuntimeCatalog
 {
@@ -62,12 +62,21 @@ internal static class RuntimeCatalog
             launch = new RuntimeLaunch(python, ["-u", Path.Combine(runtimeDirectory, "bootstrap.py")], true);
             return null;
         }
+        if (runtime.StartsWith("dotnet", StringComparison.Ordinal) && !Deprecated(runtime))
+        {
+            var dotnet = Which("dotnet");
+            if (dotnet is null)
+                return $"Nephele runs {runtime} functions with the 'dotnet' executable, which is not on the PATH. Install the .NET {Version(runtime)} runtime (https://dot.net) and restart Nephele.";
+            // The assembly to run depends on the handler; DotnetLaunch completes the arguments.
+            launch = new RuntimeLaunch(dotnet, [], false);
+            return null;
+        }
         if (runtime.StartsWith("provided", StringComparison.Ordinal))
         {
             launch = new RuntimeLaunch(Path.Combine(codeDirectory, "bootstrap"), [], false);
             return null;
         }
-        return $"Nephele cannot run {runtime} functions yet: it runs nodejs*, python3.* and provided.al2/provided.al2023 (bring a bootstrap) functions.";
+        return $"Nephele cannot run {runtime} functions yet: it runs nodejs*, python3.*, dotnet* (executable assemblies) and provided.al2/provided.al2023 (bring a bootstrap) functions.";
     }
 
     private static string Version(string runtime) => new(runtime.Where(char.IsAsciiDigit).ToArray());
