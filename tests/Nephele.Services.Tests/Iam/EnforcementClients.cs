@@ -14,7 +14,7 @@ public sealed class EnforcementClient(HttpClient http, string accessKey, string 
     public sealed record Reply(HttpStatusCode Status, string Body, string? ErrorType)
     {
         public JsonElement Json => JsonNode.Parse(Body.Length == 0 ? "{}" : Body)!.Deserialize<JsonElement>();
-        public string Message => Json.TryGetProperty("message", out var m) || Json.TryGetProperty("Message", out m) ? m.GetString()! : "";
+        public string Message => Json.TryGetProperty("message", out var m) || Json.TryGetProperty(nameof(Message), out m) ? m.GetString()! : "";
     }
 
     /// <summary>A JSON-protocol call (X-Amz-Target).</summary>

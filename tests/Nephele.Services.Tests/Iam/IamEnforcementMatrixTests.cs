@@ -73,7 +73,7 @@ public sealed class IamEnforcementMatrixTests(EnforcingNepheleFixture nephele) :
         var bucket = await root.NewBucketAsync();
         var (id, _) = await UserWithPolicy("alice", $$"""
             {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::{{bucket}}",
-              "Condition":{"StringLike":{"s3:prefix":"home/${aws:username}/*"}}}]}
+              "Condition":{"StringLike":{"s3:prefix":"home/${aws:username}/*"} } }]}
             """);
         var alice = S3TestClient.Create(nephele, id);
         await alice.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = "home/alice/" });
@@ -86,11 +86,11 @@ public sealed class IamEnforcementMatrixTests(EnforcingNepheleFixture nephele) :
     {
         var root = S3TestClient.Create(nephele, Account);
         var bucket = await root.NewBucketAsync();
-        await root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "public.txt", ContentBody = "p", TagSet = [new Tag { Key = "classification", Value = "public" }] });
+        await root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "public.txt", ContentBody = "p", TagSet = [new Amazon.S3.Model.Tag { Key = "classification", Value = "public" }] });
         await root.PutTextAsync(bucket, "private.txt", "q");
         var (id, _) = await UserWithPolicy("tag-reader", $$"""
             {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::{{bucket}}/*",
-              "Condition":{"StringEquals":{"s3:ExistingObjectTag/classification":"public"}}}]}
+              "Condition":{"StringEquals":{"s3:ExistingObjectTag/classification":"public"} } }]}
             """);
         var reader = S3TestClient.Create(nephele, id);
         Assert.Equal("p", await reader.ReadAsync(bucket, "public.txt"));
@@ -219,7 +219,7 @@ public sealed class IamEnforcementMatrixTests(EnforcingNepheleFixture nephele) :
         });
         var (id, _) = await UserWithPolicy("carol", $$"""
             {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:PutItem"],"Resource":"arn:aws:dynamodb:us-east-1:{{Account}}:table/profiles",
-              "Condition":{"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["${aws:username}"],"dynamodb:Attributes":["user","theme"]}}}]}
+              "Condition":{"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["${aws:username}"],"dynamodb:Attributes":["user","theme"]} } }]}
             """);
         var carol = Ddb(id);
         await carol.PutItemAsync("profiles", new() { ["user"] = new("carol"), ["theme"] = new("dark") });
