@@ -105,6 +105,8 @@ public sealed class IamEnforcementMatrixTests(EnforcingNepheleFixture nephele) :
         var closed = await root.NewBucketAsync();
         await root.PutTextAsync(bucket, "index.html", "hello");
         await root.PutTextAsync(closed, "index.html", "hidden");
+        // New buckets block public policies, as in AWS since April 2023.
+        await root.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
         await root.PutBucketPolicyAsync(bucket, $$"""
             {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{{bucket}}/*"}]}
             """);
