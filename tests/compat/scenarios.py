@@ -1,6 +1,7 @@
 """Scenario registry: each service adds its module's scenarios here, one line each."""
 from dynamodb_scenarios import DYNAMODB_SCENARIOS
 from iam_scenarios import IAM_SCENARIOS
+from iam_enforce_scenarios import IAM_ENFORCE_SCENARIOS
 from kms_scenarios import KMS_SCENARIOS
 from lambda_scenarios import LAMBDA_SCENARIOS
 from logs_scenarios import LOGS_SCENARIOS
@@ -16,6 +17,7 @@ SCENARIOS = [
     *SQS_SCENARIOS,
     *SSM_SCENARIOS,
     *IAM_SCENARIOS,
+    *IAM_ENFORCE_SCENARIOS,
     *S3_SCENARIOS,
     *S3_CONFIG_SCENARIOS,
     *KMS_SCENARIOS,
