@@ -22,7 +22,7 @@ public class PolicyEvaluationBenchmarks
             {"Version":"2012-10-17","Statement":[
               {"Sid":"Read{{i}}","Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":["arn:aws:s3:::bucket-{{i}}","arn:aws:s3:::bucket-{{i}}/*"]},
               {"Sid":"Queue{{i}}","Effect":"Allow","Action":["sqs:SendMessage","sqs:ReceiveMessage"],"Resource":"arn:aws:sqs:*:111122223333:queue-{{i}}-*",
-               "Condition":{"StringEquals":{"aws:RequestedRegion":["us-east-1","eu-west-1"]},"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}},
+               "Condition":{"StringEquals":{"aws:RequestedRegion":["us-east-1","eu-west-1"]},"IpAddress":{"aws:SourceIp":"10.0.0.0/8"} } },
               {"Sid":"Home{{i}}","Effect":"Deny","NotAction":"s3:*","Resource":"arn:aws:dynamodb:*:*:table/${aws:username}-{{i}}"}]}
             """)).ToList();
         _policies = new ApplicablePolicies

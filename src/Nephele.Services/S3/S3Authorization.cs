@@ -91,10 +91,9 @@ internal static class S3Authorization
         "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging", "s3:GetObjectAttributes", "s3:GetObjectVersionAttributes",
     };
 
-    /// <summary>What the operation needs; empty for ListBuckets-like requests on no bucket (authorized against "*").</summary>
+    /// <summary>What the operation needs; empty for requests on no bucket (authorized against "*").</summary>
     public static List<Access> AccessesOf(string operation, Dictionary<string, object?> input, Func<string?, (string Bucket, string Key, string? VersionId)?> copySource)
     {
-        if (operation == "ListBuckets") return [];
         if (input.GetString("Bucket") is not { Length: > 0 } bucket) return [];
         var key = input.GetString("Key") is { Length: > 0 } k ? k : null;
         var versionId = input.GetString("VersionId") is { Length: > 0 } v && v != "null" ? v : null;

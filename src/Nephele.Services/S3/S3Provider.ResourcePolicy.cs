@@ -11,10 +11,13 @@ namespace Nephele.Services.S3;
 /// </summary>
 public sealed partial class S3Provider : IResourcePolicySource
 {
+    private static readonly AuthorizationTarget ListAllMyBuckets = new("*") { Action = "s3:ListAllMyBuckets", QuoteResourceInMessage = true };
+
     public IReadOnlyList<AuthorizationTarget> TargetsOf(RequestContext context, Dictionary<string, object?> input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
+        if (context.Operation.Name == "ListBuckets") return [ListAllMyBuckets];
         var accesses = S3Authorization.AccessesOf(context.Operation.Name, input, header =>
         {
             try

@@ -54,6 +54,8 @@ public sealed class IamEnforcementMatrixTests(EnforcingNepheleFixture nephele) :
         Assert.Equal(Denial("s3-reader", "s3:PutObject", $"\"arn:aws:s3:::{bucket}/new.txt\""), write.Message);
         var elsewhere = await Assert.ThrowsAsync<AmazonS3Exception>(() => app.ReadAsync(other, "secret.txt"));
         Assert.Equal(Denial("s3-reader", "s3:GetObject", $"\"arn:aws:s3:::{other}/secret.txt\""), elsewhere.Message);
+        var buckets = await Assert.ThrowsAsync<AmazonS3Exception>(() => app.ListBucketsAsync());
+        Assert.Equal(Denial("s3-reader", "s3:ListAllMyBuckets", "\"*\""), buckets.Message);
         var versions = await Assert.ThrowsAsync<AmazonS3Exception>(() => app.ListVersionsAsync(bucket));
         Assert.Contains("s3:ListBucketVersions", versions.Message);
         // DeleteObjects needs s3:DeleteObject on every key, and a denied request changes nothing.
