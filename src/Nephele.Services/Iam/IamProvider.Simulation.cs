@@ -123,8 +123,12 @@ public sealed partial class IamProvider
             if (statement.Condition.Count == 0) continue;
             var unconditioned = new PolicyStatement
             {
-                Effect = statement.Effect, EffectText = statement.EffectText, Action = statement.Action, NotAction = statement.NotAction,
-                Resource = statement.Resource, NotResource = statement.NotResource,
+                Effect = statement.Effect,
+                EffectText = statement.EffectText,
+                Action = statement.Action,
+                NotAction = statement.NotAction,
+                Resource = statement.Resource,
+                NotResource = statement.NotResource,
             };
             if (!StatementMatcher.Applies(unconditioned, request, principalMatters: false)) continue;
             foreach (var key in statement.Condition.Values.SelectMany(k => k.Keys))
