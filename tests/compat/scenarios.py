@@ -3,6 +3,7 @@ from dynamodb_scenarios import DYNAMODB_SCENARIOS
 from dynamodbstreams_scenarios import DYNAMODBSTREAMS_SCENARIOS
 from dynamodb_partiql_scenarios import DYNAMODB_PARTIQL_SCENARIOS
 from iam_scenarios import IAM_SCENARIOS
+from iam_enforce_scenarios import IAM_ENFORCE_SCENARIOS
 from kms_scenarios import KMS_SCENARIOS
 from lambda_async_scenarios import LAMBDA_ASYNC_SCENARIOS
 from lambda_scenarios import LAMBDA_SCENARIOS
@@ -20,6 +21,7 @@ SCENARIOS = [
     *SQS_SCENARIOS,
     *SSM_SCENARIOS,
     *IAM_SCENARIOS,
+    *IAM_ENFORCE_SCENARIOS,
     *S3_SCENARIOS,
     *S3_CONFIG_SCENARIOS,
     *KMS_SCENARIOS,

@@ -12,7 +12,7 @@ internal static class MicroCommand
         if (!withDefaults.Contains("--filter")) withDefaults.AddRange(["--filter", "*"]);
         if (!withDefaults.Contains("--artifacts"))
             withDefaults.AddRange(["--artifacts", Path.Combine(RepoLocator.Find(null), "bench", ".artifacts", "BenchmarkDotNet")]);
-        var summaries = BenchmarkSwitcher.FromTypes([typeof(RoutingBenchmarks)]).Run([.. withDefaults]).ToArray();
+        var summaries = BenchmarkSwitcher.FromTypes([typeof(RoutingBenchmarks), typeof(PolicyEvaluationBenchmarks)]).Run([.. withDefaults]).ToArray();
         // A benchmark that failed to build or run leaves no report; that is a failure, not an empty success.
         var failed = summaries.Length == 0 || summaries.Any(s => s.HasCriticalValidationErrors
             || s.Reports.Count(r => r.Success) < s.BenchmarksCases.Length);

@@ -8,9 +8,13 @@ namespace Nephele.Core.Gateway;
 /// IAM enforcement (--enforce-iam): every request of an IAM user or role is evaluated against its identity policies,
 /// the resource's policy, permissions boundary and session policies; a denial answers the service's own AccessDenied
 /// error with AWS's message. Account root credentials, and every request when enforcement is off, pass untouched.
+/// Unsigned requests are anonymous: only a resource policy that grants everyone ("Principal": "*") lets them in.
 /// </summary>
 public sealed class RequestAuthorizer(ProviderRegistry providers, bool enforce)
 {
+    /// <summary>The principal ARN of unsigned requests, as AWS names it in resource policy evaluation.</summary>
+    public const string AnonymousArn = "anonymous";
+
     // IAM action prefixes that differ from the signing name.
     private static readonly Dictionary<string, string> ActionPrefixes = new(StringComparer.Ordinal)
     {
@@ -22,37 +26,58 @@ public sealed class RequestAuthorizer(ProviderRegistry providers, bool enforce)
     public void Authorize(RequestContext context, Dictionary<string, object?> input, string protocol)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (!enforce) return;
         var caller = context.Caller;
-        if (!enforce || caller.Arn.EndsWith(":root", StringComparison.Ordinal)) return;
-        // AWS needs no permission to ask who you are.
+        var anonymous = caller.AccessKeyId.Length == 0;
+        if (!anonymous && caller.Arn.EndsWith(":root", StringComparison.Ordinal)) return;
+        // AWS needs no permission to ask who you are; web identity and SAML sign-ins are unsigned by design.
         if (context.Service == "sts" && context.Operation.Name == "GetCallerIdentity") return;
+        if (anonymous && context.Operation.AuthType == "none") return;
 
         var signing = context.Model.Metadata.SigningName;
-        var action = $"{ActionPrefixes.GetValueOrDefault(signing, signing)}:{context.Operation.Name}";
-        var target = providers.ResourcesOf(context.Service)?.TargetOf(context, input) ?? AuthorizationTarget.Any;
-        var principal = providers.IdentityPolicies?.PoliciesOf(caller);
-        var request = new AuthorizationRequest
-        {
-            PrincipalArn = caller.Arn,
-            PrincipalAccount = caller.AccountId,
-            Action = action,
-            Resource = target.Resource,
-            ResourceAccount = target.Account,
-            Context = ContextKeys(context, principal),
-        };
+        var defaultAction = $"{ActionPrefixes.GetValueOrDefault(signing, signing)}:{context.Operation.Name}";
+        var targets = providers.ResourcesOf(context.Service)?.TargetsOf(context, input) is { Count: > 0 } named ? named : [AuthorizationTarget.Any];
+        var principal = anonymous ? null : providers.IdentityPolicies?.PoliciesOf(caller);
+        var keys = ContextKeys(context, principal, anonymous);
         var policies = principal?.Policies ?? new ApplicablePolicies();
-        var decision = PolicyEvaluator.Evaluate(request, new ApplicablePolicies
+        foreach (var target in targets)
         {
-            Identity = policies.Identity,
-            Resource = target.Policy,
-            PermissionsBoundary = policies.PermissionsBoundary,
-            Session = policies.Session,
-        });
-        if (decision != PolicyDecision.Allow) throw Denied(context, action, target.Resource, decision, protocol);
+            var action = target.Action ?? defaultAction;
+            var request = new AuthorizationRequest
+            {
+                PrincipalArn = anonymous ? AnonymousArn : caller.Arn,
+                // An anonymous caller belongs to no account, so every resource is another account's to grant.
+                PrincipalAccount = anonymous ? "" : caller.AccountId,
+                Action = action,
+                Resource = target.Resource,
+                ResourceAccount = anonymous ? target.Account ?? caller.AccountId : target.Account,
+                Context = target.Context is { } extra ? Merge(keys, extra) : keys,
+            };
+            var result = PolicyEvaluator.Explain(request, new ApplicablePolicies
+            {
+                // Anonymous callers have no identity policies: only a resource policy can grant them.
+                Identity = anonymous ? [AllowAll] : policies.Identity,
+                Resource = target.Policy,
+                PermissionsBoundary = policies.PermissionsBoundary,
+                Session = policies.Session,
+            });
+            if (result.Decision != PolicyDecision.Allow) throw Denied(context, request, target, result, protocol, anonymous);
+        }
+    }
+
+    // Stands in for the identity side of an anonymous request so that the resource policy alone decides.
+    private static readonly PolicyDocument AllowAll = PolicyDocument.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""");
+
+    private static Dictionary<string, IReadOnlyList<string>> Merge(Dictionary<string, IReadOnlyList<string>> keys,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> extra)
+    {
+        var merged = new Dictionary<string, IReadOnlyList<string>>(keys, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, values) in extra) merged[key] = values;
+        return merged;
     }
 
     /// <summary>The global condition keys every request carries.</summary>
-    private static Dictionary<string, IReadOnlyList<string>> ContextKeys(RequestContext context, PrincipalPolicies? principal)
+    private static Dictionary<string, IReadOnlyList<string>> ContextKeys(RequestContext context, PrincipalPolicies? principal, bool anonymous)
     {
         var caller = context.Caller;
         var now = context.Now;
@@ -61,12 +86,16 @@ public sealed class RequestAuthorizer(ProviderRegistry providers, bool enforce)
             ["aws:CurrentTime"] = [now.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)],
             ["aws:EpochTime"] = [now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)],
             ["aws:SecureTransport"] = ["false"],
-            ["aws:PrincipalArn"] = [caller.Arn],
-            ["aws:PrincipalAccount"] = [caller.AccountId],
-            ["aws:PrincipalType"] = [caller.Arn.Contains(":assumed-role/", StringComparison.Ordinal) ? "AssumedRole" : "User"],
-            ["aws:userid"] = [caller.UserId],
             ["aws:RequestedRegion"] = [context.Region],
         };
+        if (!anonymous)
+        {
+            keys["aws:PrincipalArn"] = [caller.Arn];
+            keys["aws:PrincipalAccount"] = [caller.AccountId];
+            keys["aws:PrincipalType"] = [PrincipalType(caller.Arn)];
+            keys["aws:userid"] = [caller.UserId];
+        }
+        else keys["aws:PrincipalType"] = ["Anonymous"];
         if (context.Request.SourceIp is { } ip) keys["aws:SourceIp"] = [ip];
         if (principal?.UserName is { } user) keys["aws:username"] = [user];
         foreach (var (tag, value) in principal?.Tags ?? new Dictionary<string, string>())
@@ -74,12 +103,29 @@ public sealed class RequestAuthorizer(ProviderRegistry providers, bool enforce)
         return keys;
     }
 
-    private static AwsException Denied(RequestContext context, string action, string resource, PolicyDecision decision, string protocol)
+    private static string PrincipalType(string arn) =>
+        arn.Contains(":assumed-role/", StringComparison.Ordinal) ? "AssumedRole"
+        : arn.Contains(":federated-user/", StringComparison.Ordinal) ? "FederatedUser"
+        : "User";
+
+    private static AwsException Denied(RequestContext context, AuthorizationRequest request, AuthorizationTarget target,
+        EvaluationResult result, string protocol, bool anonymous)
     {
-        var reason = decision == PolicyDecision.ExplicitDeny
-            ? "with an explicit deny in an identity-based policy"
-            : $"because no identity-based policy allows the {action} action";
-        var message = $"User: {context.Caller.Arn} is not authorized to perform: {action} on resource: {resource} {reason}";
+        var action = request.Action;
+        var policy = result.By switch
+        {
+            PolicySource.Resource => "resource-based policy",
+            PolicySource.PermissionsBoundary => "permissions boundary",
+            PolicySource.Session => "session policy",
+            _ => "identity-based policy",
+        };
+        var reason = result.Decision == PolicyDecision.ExplicitDeny
+            ? $"with an explicit deny in a{(policy[0] == 'i' ? "n" : "")} {policy}"
+            : $"because no {policy} allows the {action} action";
+        var resource = target.QuoteResourceInMessage ? $"\"{request.Resource}\"" : request.Resource;
+        var message = $"User: {request.PrincipalArn} is not authorized to perform: {action} on resource: {resource} {reason}";
+        // S3 tells anonymous callers no more than that.
+        if (anonymous && protocol == "rest-xml") message = "Access Denied";
         // Query and rest-xml services (IAM, STS, SNS, S3) answer AccessDenied 403; JSON services AccessDeniedException.
         return protocol switch
         {

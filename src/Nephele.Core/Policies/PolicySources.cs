@@ -20,16 +20,28 @@ public sealed class PrincipalPolicies
 }
 
 /// <summary>
-/// Implemented by a provider whose requests name resources: the ARN a request acts on and that resource's own
-/// policy (bucket policy, queue policy, key policy ...). A service without it is authorized against resource "*".
+/// Implemented by a provider whose requests name resources: what a request needs to be allowed — the IAM action on
+/// the ARN it acts on, under that resource's own policy (bucket policy, queue policy, key policy ...), with the
+/// service's condition keys. Most requests need one authorization; some need several (CopyObject reads one object
+/// and writes another, DeleteObjects deletes each key). A service without it, or an empty answer, is authorized
+/// as "service:Operation" against resource "*".
 /// </summary>
 public interface IResourcePolicySource
 {
-    AuthorizationTarget TargetOf(RequestContext context, Dictionary<string, object?> input);
+    IReadOnlyList<AuthorizationTarget> TargetsOf(RequestContext context, Dictionary<string, object?> input);
 }
 
 /// <summary>The resource of a request; <see cref="Account"/> is its owner when it differs from the caller's.</summary>
 public sealed record AuthorizationTarget(string Resource, PolicyDocument? Policy = null, string? Account = null)
 {
     public static readonly AuthorizationTarget Any = new("*");
+
+    /// <summary>The IAM action when it is not "service:Operation" (ListObjectsV2 is s3:ListBucket).</summary>
+    public string? Action { get; init; }
+
+    /// <summary>Service-specific condition keys (s3:prefix, dynamodb:LeadingKeys, aws:ResourceTag/k ...).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? Context { get; init; }
+
+    /// <summary>S3 writes the resource in quotes in its AccessDenied message; other services do not.</summary>
+    public bool QuoteResourceInMessage { get; init; }
 }

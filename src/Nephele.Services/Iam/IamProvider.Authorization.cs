@@ -16,9 +16,32 @@ public sealed partial class IamProvider : IIdentityPolicySource
     // Stored documents were validated when written; parsed once per distinct text.
     private readonly ConcurrentDictionary<string, PolicyDocument> _parsed = new(StringComparer.Ordinal);
 
+    private readonly Sts.SessionPolicyStore _sessionPolicies = new(env.State);
+
     public PrincipalPolicies? PoliciesOf(CallerIdentity caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
+        var principal = PrincipalPoliciesOf(caller);
+        if (principal is null || caller.AccessKeyId.Length == 0 || !caller.AccessKeyId.StartsWith("ASIA", StringComparison.Ordinal)) return principal;
+        // A session's requests are capped by the session policies it was created with.
+        if (_sessionPolicies.Get(caller.AccountId, caller.AccessKeyId) is not { } session) return principal;
+        var documents = session.PolicyArns.Select(a => FindPolicy(caller.AccountId, a)).OfType<PolicyRecord>().Select(p => Parse(p.DefaultVersion.Document)).ToList();
+        if (session.Policy is { } inline) documents.Add(Parse(inline));
+        return new PrincipalPolicies
+        {
+            Policies = new ApplicablePolicies
+            {
+                Identity = principal.Policies.Identity,
+                PermissionsBoundary = principal.Policies.PermissionsBoundary,
+                Session = documents,
+            },
+            Tags = principal.Tags,
+            UserName = principal.UserName,
+        };
+    }
+
+    private PrincipalPolicies? PrincipalPoliciesOf(CallerIdentity caller)
+    {
         var account = caller.AccountId;
         var scope = Nephele.Core.State.Scope.Global(account);
         var arn = caller.Arn;
@@ -40,6 +63,11 @@ public sealed partial class IamProvider : IIdentityPolicySource
             if (role is null) return null;
             return Principal(account, Documents(account, role.AttachedPolicies, role.InlinePolicies), role.PermissionsBoundary, role.Tags, null);
         }
+        // A federated user (GetFederationToken) starts from the permissions of the IAM user (or root) that made it.
+        if (arn.Contains(":federated-user/", StringComparison.Ordinal) && _sessionPolicies.Get(account, caller.AccessKeyId)?.FederatedFrom is { } parent)
+            return parent.EndsWith(":root", StringComparison.Ordinal)
+                ? Principal(account, [Parse(AllowEverything)], null, [], null)
+                : PrincipalPoliciesOf(caller with { Arn = parent });
         return null;
     }
 
@@ -63,6 +91,8 @@ public sealed partial class IamProvider : IIdentityPolicySource
         documents.AddRange(inline.Select(p => Parse(p.Document)));
         return documents;
     }
+
+    private const string AllowEverything = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""";
 
     private PolicyDocument Parse(string document) => _parsed.GetOrAdd(document, PolicyDocument.Parse);
 }

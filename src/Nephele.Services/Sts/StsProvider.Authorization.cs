@@ -12,12 +12,12 @@ namespace Nephele.Services.Sts;
 /// </summary>
 public sealed partial class StsProvider : IResourcePolicySource
 {
-    public AuthorizationTarget TargetOf(RequestContext context, Dictionary<string, object?> input)
+    public IReadOnlyList<AuthorizationTarget> TargetsOf(RequestContext context, Dictionary<string, object?> input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (input.GetString("RoleArn") is not { Length: > 0 } roleArn) return AuthorizationTarget.Any;
+        if (input.GetString("RoleArn") is not { Length: > 0 } roleArn) return [];
         var trust = Role(roleArn)?.AssumeRolePolicyDocument is { } document ? PolicyDocument.TryParse(document, out _) : null;
-        return new AuthorizationTarget(roleArn, trust, ParseRoleArn(roleArn).Account);
+        return [new AuthorizationTarget(roleArn, trust, ParseRoleArn(roleArn).Account)];
     }
 
     /// <summary>The IAM role an ARN names, when IAM has it.</summary>

@@ -85,9 +85,11 @@ public sealed partial class StsProvider(ServiceEnvironment env) : IAwsProvider
             throw new AwsException("AccessDenied", $"User: {ctx.Caller.Arn} is not authorized to perform: sts:AssumeRole on resource: {roleArn}", 403);
         var roleId = role?.RoleId ?? AccessKeys.NewUniqueId("AROA");
         var identity = new CallerIdentity("", account, $"arn:aws:sts::{account}:assumed-role/{roleName}/{sessionName}", $"{roleId}:{sessionName}");
+        var credentials = Issue(ctx, identity, duration);
+        RememberSessionPolicies(account, credentials, input, null);
         return new()
         {
-            ["Credentials"] = Issue(ctx, identity, duration),
+            ["Credentials"] = credentials,
             ["AssumedRoleUser"] = new Dictionary<string, object?> { ["AssumedRoleId"] = identity.UserId, ["Arn"] = identity.Arn },
             ["PackedPolicySize"] = 6L,
             ["SourceIdentity"] = input.GetString("SourceIdentity"),
@@ -107,9 +109,12 @@ public sealed partial class StsProvider(ServiceEnvironment env) : IAwsProvider
         var duration = StsValidation.Duration(input.GetInt("DurationSeconds") ?? 43200, 129600);
         var account = ctx.Caller.AccountId;
         var identity = new CallerIdentity("", account, $"arn:aws:sts::{account}:federated-user/{name}", $"{account}:{name}");
+        var credentials = Issue(ctx, identity, duration);
+        // A federated user has the intersection of its IAM user's permissions and the session policies.
+        RememberSessionPolicies(account, credentials, input, ctx.Caller.Arn);
         return new()
         {
-            ["Credentials"] = Issue(ctx, identity, duration),
+            ["Credentials"] = credentials,
             ["FederatedUser"] = new Dictionary<string, object?> { ["FederatedUserId"] = identity.UserId, ["Arn"] = identity.Arn },
             ["PackedPolicySize"] = 6L,
         };
