@@ -40,6 +40,7 @@ public sealed partial class SnsProvider : IAwsProvider, IDisposable
         _signer = new MessageSigner(env.State);
         _http = new HttpDispatcher(env, _log);
         SnsInternalEndpoints.Map(env.Routes, _signer, _recorded, _subscriptions);
+        env.Events.RegisterTarget("sns", this);
     }
 
     public string ServiceName => "sns";
