@@ -21,5 +21,6 @@ public sealed partial class S3Provider(ServiceEnvironment env) : IAwsProvider
         // Last: these wrap the handlers registered above.
         RegisterNotifications(operations);
         RegisterLifecycleExecution(operations);
+        RegisterAccessLogs(operations);
     }
 }
