@@ -98,9 +98,22 @@ def cli_list_object_versions_interleaves_delete_markers(c):
     assert page["IsTruncated"] and page["NextKeyMarker"] == "a" and page["NextVersionIdMarker"] == marker, page
 
 
+def boto3_access_logs_are_written_to_the_target_bucket(c):
+    s3, source = _bucket(c)
+    _, target = _bucket(c)
+    s3.put_bucket_logging(Bucket=source, BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": target, "TargetPrefix": "access/"}})
+    s3.put_object(Bucket=source, Key="logged.txt", Body=b"x")
+    s3.get_object(Bucket=source, Key="logged.txt")["Body"].read()
+    _advance(c, "PT1M")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=target, Prefix="access/").get("Contents", [])]
+    text = "".join(s3.get_object(Bucket=target, Key=k)["Body"].read().decode() for k in keys)
+    assert " REST.PUT.OBJECT logged.txt " in text and " REST.GET.OBJECT logged.txt " in text, text
+
+
 S3_EVENTS_SCENARIOS = [(f.__name__, f) for f in [
     boto3_notifications_to_sqs_with_test_event_filters_and_records,
     boto3_notification_to_a_missing_queue_is_refused,
     boto3_lifecycle_expiration_runs_when_the_clock_moves,
     cli_list_object_versions_interleaves_delete_markers,
+    boto3_access_logs_are_written_to_the_target_bucket,
 ]]
