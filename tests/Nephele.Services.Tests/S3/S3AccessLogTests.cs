@@ -25,7 +25,8 @@ public sealed class S3AccessLogTests(NepheleFixture nephele) : IClassFixture<Nep
         var target = await _s3.NewBucketAsync();
         await _s3.PutBucketLoggingAsync(new PutBucketLoggingRequest
         {
-            BucketName = source, LoggingConfig = new S3BucketLoggingConfig { TargetBucketName = target, TargetPrefix = "logs/" },
+            BucketName = source,
+            LoggingConfig = new S3BucketLoggingConfig { TargetBucketName = target, TargetPrefix = "logs/" },
         });
         await _s3.PutTextAsync(source, "hello.txt", "hello");
         await _s3.ReadAsync(source, "hello.txt");

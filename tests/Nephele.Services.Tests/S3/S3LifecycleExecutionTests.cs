@@ -13,7 +13,8 @@ public sealed class S3LifecycleExecutionTests(NepheleFixture nephele) : IClassFi
     private Task Lifecycle(string bucket, params LifecycleRule[] rules) =>
         _s3.PutLifecycleConfigurationAsync(new PutLifecycleConfigurationRequest
         {
-            BucketName = bucket, Configuration = new LifecycleConfiguration { Rules = [.. rules] },
+            BucketName = bucket,
+            Configuration = new LifecycleConfiguration { Rules = [.. rules] },
         });
 
     private static LifecycleRule Rule(string id, LifecycleFilter? filter = null) =>
@@ -36,7 +37,8 @@ public sealed class S3LifecycleExecutionTests(NepheleFixture nephele) : IClassFi
 
     private Task Versioned(string bucket) => _s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
     {
-        BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
+        BucketName = bucket,
+        VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
     });
 
     [Fact]

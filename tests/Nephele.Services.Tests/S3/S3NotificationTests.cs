@@ -83,11 +83,18 @@ public sealed class S3NotificationTests(NepheleFixture nephele) : IClassFixture<
         var upload = await _s3.InitiateMultipartUploadAsync(bucket, "big.bin");
         var part = await _s3.UploadPartAsync(new UploadPartRequest
         {
-            BucketName = bucket, Key = "big.bin", UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream(new byte[10]),
+            BucketName = bucket,
+            Key = "big.bin",
+            UploadId = upload.UploadId,
+            PartNumber = 1,
+            InputStream = new MemoryStream(new byte[10]),
         });
         await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = bucket, Key = "big.bin", UploadId = upload.UploadId, PartETags = [new PartETag(1, part.ETag)],
+            BucketName = bucket,
+            Key = "big.bin",
+            UploadId = upload.UploadId,
+            PartETags = [new PartETag(1, part.ETag)],
         });
 
         var records = Records(await Drain(url));
@@ -143,7 +150,8 @@ public sealed class S3NotificationTests(NepheleFixture nephele) : IClassFixture<
         var bucket = await _s3.NewBucketAsync();
         await _s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
         {
-            BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
+            BucketName = bucket,
+            VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
         });
         var (url, arn) = await NewQueue();
         await Configure(bucket, Queue(arn, "removed", ["s3:ObjectRemoved:*"]));

@@ -13,7 +13,8 @@ public sealed class S3VersionListingTests(NepheleFixture nephele) : IClassFixtur
         var bucket = await _s3.NewBucketAsync();
         await _s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
         {
-            BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
+            BucketName = bucket,
+            VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
         });
         var a1 = (await _s3.PutTextAsync(bucket, "a", "1")).VersionId;
         var aMarker = (await _s3.DeleteObjectAsync(bucket, "a")).VersionId;
