@@ -197,6 +197,7 @@ public sealed partial class S3Provider
         ValidateNotifications(doc, "TopicConfigurations", "TopicArn", SnsArn());
         ValidateNotifications(doc, "QueueConfigurations", "QueueArn", SqsArn());
         ValidateNotifications(doc, "LambdaFunctionConfigurations", "LambdaFunctionArn", LambdaArn());
+        if (input.GetBool("SkipDestinationValidation") != true) ValidateDestinations(ctx, bucket, doc);
         if (doc.Count == 0) _configs.Delete(bucket.Name, NotificationConfigName);
         else _configs.Put(bucket.Name, NotificationConfigName, doc);
         return [];

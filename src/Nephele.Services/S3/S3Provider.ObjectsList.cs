@@ -160,6 +160,8 @@ public sealed partial class S3Provider
 
         var versions = new List<object?>();
         var markers = new List<object?>();
+        // S3 interleaves Version and DeleteMarker elements in (key, newest first) order; SDKs that merge them rely on it.
+        var documentOrder = new List<object?>(page.Items.Count);
         foreach (var v in page.Items)
         {
             // Versions of a key list newest first: the first one seen of each key is the latest.
@@ -173,6 +175,7 @@ public sealed partial class S3Provider
                 ["LastModified"] = v.LastModified,
                 ["Owner"] = S3Owner.Of(v.Owner),
             };
+            documentOrder.Add(v.IsDeleteMarker ? "DeleteMarkers" : "Versions");
             if (v.IsDeleteMarker)
             {
                 markers.Add(entry);
@@ -198,6 +201,7 @@ public sealed partial class S3Provider
             ["IsTruncated"] = page.Truncated,
             ["Versions"] = versions,
             ["DeleteMarkers"] = markers,
+            [Nephele.Core.Protocols.Xml.XmlValueWriter.DocumentOrderKey] = documentOrder,
             ["CommonPrefixes"] = page.Prefixes.Select(p => (object?)new Dictionary<string, object?> { ["Prefix"] = encode(p) }).ToList(),
         };
         if (delimiter is not null) output["Delimiter"] = encode(delimiter);

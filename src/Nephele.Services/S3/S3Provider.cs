@@ -18,5 +18,9 @@ public sealed partial class S3Provider(ServiceEnvironment env) : IAwsProvider
         RegisterBuckets(operations);
         RegisterObjects(operations);
         RegisterBucketConfiguration(operations);
+        // Last: these wrap the handlers registered above.
+        RegisterNotifications(operations);
+        RegisterLifecycleExecution(operations);
+        RegisterAccessLogs(operations);
     }
 }

@@ -28,7 +28,7 @@ public sealed partial class SnsProvider
         var topic = ResolveTopic(arn, string.IsNullOrEmpty(topicArn) ? "TargetArn" : "TopicArn");
         CheckFifo(topic, request);
         var baseUrl = BaseUrl(ctx);
-        var prepared = Prepare(ctx, topic, request);
+        var prepared = Prepare(ctx.Now, topic, request);
         var (messageId, sequence, http) = _state.Transaction(() => Fanout(topic, request, prepared, baseUrl));
         if (http) _http.Kick();
         var result = new Dictionary<string, object?> { ["MessageId"] = messageId };
@@ -73,7 +73,7 @@ public sealed partial class SnsProvider
             }
         }
         var baseUrl = BaseUrl(ctx);
-        var prepared = accepted.Select(a => Prepare(ctx, topic, a.Request)).ToList();
+        var prepared = accepted.Select(a => Prepare(ctx.Now, topic, a.Request)).ToList();
         var anyHttp = _state.Transaction(() =>
         {
             var http = false;
@@ -112,8 +112,6 @@ public sealed partial class SnsProvider
     /// distinct message text; MessageStructure=json can give protocols their own).
     /// </summary>
     private sealed record PreparedPublish(string MessageId, DateTimeOffset Now, List<SubscriptionRecord> Subscriptions, Dictionary<string, string> Signatures);
-
-    private PreparedPublish Prepare(RequestContext ctx, TopicRef topic, PublishRequest request) => Prepare(ctx.Now, topic, request);
 
     private PreparedPublish Prepare(DateTimeOffset now, TopicRef topic, PublishRequest request)
     {

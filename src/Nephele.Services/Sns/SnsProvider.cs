@@ -39,9 +39,9 @@ public sealed partial class SnsProvider : IAwsProvider, IDisposable
         _log = env.Logging.CreateLogger("Nephele.Sns");
         _signer = new MessageSigner(env.State);
         _http = new HttpDispatcher(env, _log);
-        // Other services (Lambda destinations and dead-letter targets) publish to topics by ARN through the bus.
-        env.Events.RegisterTarget("sns", this);
         SnsInternalEndpoints.Map(env.Routes, _signer, _recorded, _subscriptions);
+        // Other services (S3 notifications, Lambda destinations and dead-letter targets) publish to topics by ARN through the bus.
+        env.Events.RegisterTarget("sns", this);
     }
 
     public string ServiceName => "sns";

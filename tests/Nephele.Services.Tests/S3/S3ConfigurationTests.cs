@@ -141,6 +141,8 @@ public sealed class S3ConfigurationTests(NepheleFixture nephele) : IClassFixture
         await s3.PutBucketNotificationAsync(new PutBucketNotificationRequest
         {
             BucketName = bucket,
+            // The queue does not exist: only skipping S3's destination check (a test event) stores it.
+            SkipDestinationValidation = true,
             QueueConfigurations =
             [
                 new QueueConfiguration

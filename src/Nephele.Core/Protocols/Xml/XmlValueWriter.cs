@@ -72,11 +72,40 @@ public static class XmlValueWriter
         foreach (var member in shape.Members)
             if (member.XmlAttribute && fields.TryGetValue(member.Name, out var v) && v is not null)
                 WriteAttribute(writer, shape, member, v);
+        var order = fields.TryGetValue(DocumentOrderKey, out var o) ? o as IList : null;
         foreach (var member in shape.Members)
         {
             if (member.XmlAttribute || !InBody(member)) continue;
             if (!fields.TryGetValue(member.Name, out var v) || v is null) continue;
+            if (order is not null && member.Flattened && order.Contains(member.Name))
+            {
+                // The first of the interleaved members writes them all, in the handler's order.
+                if (order.Count > 0 && order[0] as string == member.Name) WriteInterleaved(writer, shape, fields, order, ns);
+                continue;
+            }
             WriteMember(writer, member, XmlNames.Element(member), v, ns);
+        }
+    }
+
+    /// <summary>
+    /// A structure value may carry this key: a list of member names, one per item, saying in which order the items of
+    /// its flattened list members appear in the document (S3's ListObjectVersions interleaves Version and DeleteMarker
+    /// elements in key order). Members it names are written together where the first of them would be.
+    /// </summary>
+    public const string DocumentOrderKey = "$documentOrder";
+
+    private static void WriteInterleaved(XmlWriter writer, Shape shape, IReadOnlyDictionary<string, object?> fields, IList order, string ns)
+    {
+        var next = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in order.OfType<string>())
+        {
+            var member = shape.Members.FirstOrDefault(m => m.Name == name);
+            if (member is null || !fields.TryGetValue(name, out var v) || v is not IList items) continue;
+            var index = next.GetValueOrDefault(name);
+            next[name] = index + 1;
+            if (index >= items.Count || items[index] is not { } item) continue;
+            var itemParentNs = member.XmlNamespace is null ? ns : ElementNamespace(member.XmlNamespace, ns);
+            WriteMember(writer, member.Shape.Member!, XmlNames.Element(member), item, itemParentNs);
         }
     }
 
