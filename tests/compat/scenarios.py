@@ -5,6 +5,7 @@ from kms_scenarios import KMS_SCENARIOS
 from lambda_scenarios import LAMBDA_SCENARIOS
 from logs_scenarios import LOGS_SCENARIOS
 from s3_config_scenarios import S3_CONFIG_SCENARIOS
+from s3_crypto_scenarios import S3_CRYPTO_SCENARIOS
 from s3_scenarios import S3_SCENARIOS
 from sns_scenarios import SNS_SCENARIOS
 from sqs_scenarios import SQS_SCENARIOS
@@ -18,6 +19,7 @@ SCENARIOS = [
     *IAM_SCENARIOS,
     *S3_SCENARIOS,
     *S3_CONFIG_SCENARIOS,
+    *S3_CRYPTO_SCENARIOS,
     *KMS_SCENARIOS,
     *SNS_SCENARIOS,
     *LOGS_SCENARIOS,

@@ -83,7 +83,7 @@ public sealed class NepheleServer : IAsyncDisposable
         var internals = app.Services.GetRequiredService<InternalEndpoints>();
         var registry = app.Services.GetRequiredService<ProviderRegistry>();
         app.Run(http => InternalEndpoints.Matches(http.Request.Path) ? internals.HandleAsync(http)
-            : routes.Find(http.Request.Path) is { } route ? route(http)
+            : routes.Find(http.Request) is { } route ? route(http)
             : gateway.HandleAsync(http));
         return new NepheleServer(app, state, options, index, registry);
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Nephele.Core.Gateway;
 using Nephele.Core.Protocols;
+using Nephele.Core.State;
 using Nephele.Services.Kms;
 
 namespace Nephele.Services.S3;
@@ -81,14 +82,17 @@ public sealed partial class S3Provider
     /// a copy's source), or the object's data key unsealed — through KMS for SSE-KMS, so a disabled or deleted KMS key
     /// makes the object unreadable. Null for objects stored in the clear (written before encryption at rest).
     /// </summary>
-    private byte[]? ContentKey(RequestContext ctx, ObjectRecord obj, Dictionary<string, object?> input, string prefix = "")
+    private byte[]? ContentKey(RequestContext ctx, ObjectRecord obj, Dictionary<string, object?> input, string prefix = "") =>
+        ContentKey(ctx.Scope, obj, input, prefix);
+
+    private byte[]? ContentKey(Scope caller, ObjectRecord obj, Dictionary<string, object?> input, string prefix = "")
     {
         if (obj.SseCustomerKeyMd5 is not null) return CustomerKey(input, prefix);
         if (obj.DataKey is not { } wrapped) return null;
         if (obj.ServerSideEncryption == "AES256") return _masterKey.Unwrap(wrapped);
         try
         {
-            return _kms.Decrypt(S3KmsKeys.ScopeOf(obj.SseKmsKeyId ?? "", ctx.Scope), wrapped, obj.KmsContext ?? []).Plaintext;
+            return _kms.Decrypt(S3KmsKeys.ScopeOf(obj.SseKmsKeyId ?? "", caller), wrapped, obj.KmsContext ?? []).Plaintext;
         }
         catch (AwsException e)
         {

@@ -18,5 +18,6 @@ public sealed partial class S3Provider(ServiceEnvironment env) : IAwsProvider
         RegisterBuckets(operations);
         RegisterObjects(operations);
         RegisterBucketConfiguration(operations);
+        RegisterWebsiteEndpoint();
     }
 }
