@@ -33,11 +33,13 @@ public sealed partial class S3Provider
         if (keyId is not null && requested is null or "AES256")
             throw S3ObjectErrors.InvalidArgument("Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms",
                 "x-amz-server-side-encryption-aws-kms-key-id", keyId);
-        var rule = DefaultEncryptionRule(bucket.Name);
+        // The bucket's default is read only when the request leaves something to it (a read per PUT otherwise).
+        Dictionary<string, object?>? rule = null;
+        Dictionary<string, object?> Rule() => rule ??= DefaultEncryptionRule(bucket.Name);
         var sse = requested;
         if (sse is null)
         {
-            var byDefault = rule.GetStruct("ApplyServerSideEncryptionByDefault");
+            var byDefault = Rule().GetStruct("ApplyServerSideEncryptionByDefault");
             sse = byDefault?.GetString("SSEAlgorithm") ?? "AES256";
             keyId = byDefault?.GetString("KMSMasterKeyID");
         }
@@ -47,7 +49,7 @@ public sealed partial class S3Provider
                 return record with { ServerSideEncryption = "AES256", DataKey = _masterKey.Wrap(S3MasterKey.NewDataKey()) };
             case "aws:kms" or "aws:kms:dsse":
                 // Without the header an object uses the bucket's S3 Bucket Key setting; DSSE-KMS never uses bucket keys.
-                var bucketKey = sse == "aws:kms" && (input.GetBool("BucketKeyEnabled") ?? rule.GetBool("BucketKeyEnabled") ?? false);
+                var bucketKey = sse == "aws:kms" && (input.GetBool("BucketKeyEnabled") ?? Rule().GetBool("BucketKeyEnabled") ?? false);
                 var contextHeader = input.GetString("SSEKMSEncryptionContext");
                 var context = S3KmsKeys.ParseContext(contextHeader);
                 // S3 binds the data key to the object (or, with a bucket key, the bucket) through the aws:s3:arn context pair.

@@ -116,6 +116,7 @@ public sealed partial class S3Provider
             ["IfUnmodifiedSince"] = HttpDate(http.Request.Headers.IfUnmodifiedSince.FirstOrDefault()),
         };
         var response = http.Response;
+        page.Stamp();
         response.Headers.ETag = obj.ETag;
         response.Headers.LastModified = obj.LastModified.ToString("R", CultureInfo.InvariantCulture);
         if (errorStatus is null)
@@ -142,7 +143,6 @@ public sealed partial class S3Provider
         if (errorStatus is null) response.Headers.AcceptRanges = "bytes";
         if (range is { } r) response.Headers.ContentRange = r.ContentRange(obj.Size);
         response.ContentLength = range?.Length ?? obj.Size;
-        page.Stamp();
         if (HttpMethods.IsHead(http.Request.Method)) return;
         var key = ContentKey(new Scope(bucket.Owner, bucket.Region), obj, []);
         await using var body = ObjectBody.Open(_objects.Blobs, obj, range?.Start ?? 0, range?.Length ?? obj.Size, key);

@@ -192,12 +192,20 @@ public sealed class S3EncryptionTests(NepheleFixture nephele) : IClassFixture<Ne
         var data = RandomNumberGenerator.GetBytes(5 * MiB + 1000);
         var part1 = await s3.UploadPartAsync(new UploadPartRequest
         {
-            BucketName = bucket, Key = "mpu", UploadId = create.UploadId, PartNumber = 1, InputStream = new MemoryStream(data, 0, 5 * MiB),
+            BucketName = bucket,
+            Key = "mpu",
+            UploadId = create.UploadId,
+            PartNumber = 1,
+            InputStream = new MemoryStream(data, 0, 5 * MiB),
         });
         Assert.Equal(ServerSideEncryptionMethod.AWSKMS, part1.ServerSideEncryptionMethod);
         var part2 = await s3.UploadPartAsync(new UploadPartRequest
         {
-            BucketName = bucket, Key = "mpu", UploadId = create.UploadId, PartNumber = 2, InputStream = new MemoryStream(data, 5 * MiB, 1000),
+            BucketName = bucket,
+            Key = "mpu",
+            UploadId = create.UploadId,
+            PartNumber = 2,
+            InputStream = new MemoryStream(data, 5 * MiB, 1000),
         });
         var complete = await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
@@ -254,7 +262,10 @@ public sealed class S3EncryptionTests(NepheleFixture nephele) : IClassFixture<Ne
             foreach (var (key, body) in new[] { ("kms-small", small), ("kms-large", large) })
                 await s3.PutObjectAsync(new PutObjectRequest
                 {
-                    BucketName = bucket, Key = key, InputStream = new MemoryStream(body), ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
+                    BucketName = bucket,
+                    Key = key,
+                    InputStream = new MemoryStream(body),
+                    ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
                 });
         }
 
@@ -276,7 +287,10 @@ public sealed class S3EncryptionTests(NepheleFixture nephele) : IClassFixture<Ne
     private static AmazonS3Client Client(Nephele.Core.Gateway.NepheleServer server) =>
         new(new Amazon.Runtime.BasicAWSCredentials("test", "test"), new AmazonS3Config
         {
-            ServiceURL = server.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0,
+            ServiceURL = server.Endpoint.ToString(),
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            MaxErrorRetry = 0,
         });
 
     private static byte[] Repeat(byte[] marker, int length)

@@ -108,7 +108,7 @@ public sealed class S3PostObjectTests(NepheleFixture nephele) : IClassFixture<Ne
         var redirected = await http.PostAsync("/" + bucket, Form(
             [new("key", "user/three"), new("success_action_redirect", "http://example.com/done?x=1"), .. PolicyFields(redirectPolicy)], "three"u8.ToArray()));
         Assert.Equal(HttpStatusCode.SeeOther, redirected.StatusCode);
-        var location = redirected.Headers.Location!.ToString();
+        var location = redirected.Headers.Location!.OriginalString;
         Assert.StartsWith($"http://example.com/done?x=1&bucket={bucket}&key=user%2Fthree&etag=%22", location);
         Assert.Equal("three", await s3.ReadAsync(bucket, "user/three"));
     }
