@@ -11,6 +11,7 @@ from lambda_runtime_scenarios import LAMBDA_RUNTIME_SCENARIOS
 from logs_scenarios import LOGS_SCENARIOS
 from s3_config_scenarios import S3_CONFIG_SCENARIOS
 from s3_events_scenarios import S3_EVENTS_SCENARIOS
+from s3_crypto_scenarios import S3_CRYPTO_SCENARIOS
 from s3_scenarios import S3_SCENARIOS
 from sns_scenarios import SNS_SCENARIOS
 from sqs_scenarios import SQS_SCENARIOS
@@ -26,6 +27,7 @@ SCENARIOS = [
     *S3_SCENARIOS,
     *S3_CONFIG_SCENARIOS,
     *S3_EVENTS_SCENARIOS,
+    *S3_CRYPTO_SCENARIOS,
     *KMS_SCENARIOS,
     *SNS_SCENARIOS,
     *LOGS_SCENARIOS,

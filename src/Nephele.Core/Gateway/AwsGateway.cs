@@ -54,10 +54,15 @@ public sealed class AwsGateway(
             account = caller.AccountId;
             // S3 stores Content-Encoding as object metadata; everywhere else gzip is request compression.
             if (service.Name != "s3") await ContentEncoding.DecodeAsync(request, http.RequestAborted);
-            operation = protocol.ResolveOperation(model, request) ?? throw UnknownOperation(protocolName, request);
-            var handler = providers.Find(service.Name, operation.Name)
+            operation = protocol.ResolveOperation(model, request);
+            // A request the model has no operation for may still be one the provider serves (S3's POST Object).
+            var unmodeled = operation is null ? providers.UnmodeledOf(service.Name) : null;
+            if (unmodeled?.Match(request) is { } unmodeledName) operation = OperationModel.Unmodeled(unmodeledName, request.Method);
+            else unmodeled = null;
+            if (operation is null) throw UnknownOperation(protocolName, request);
+            var handler = unmodeled is not null ? null : providers.Find(service.Name, operation.Name)
                 ?? throw AwsException.NotImplemented(service.ServiceId, operation.Name);
-            var input = await protocol.ParseAsync(model, operation, request, http.RequestAborted);
+            var input = handler is null ? new Dictionary<string, object?>() : await protocol.ParseAsync(model, operation, request, http.RequestAborted);
             var context = new RequestContext
             {
                 RequestId = requestId,
@@ -70,9 +75,16 @@ public sealed class AwsGateway(
                 Clock = clock,
                 Aborted = http.RequestAborted,
             };
-            authorizer.Authorize(context, input, protocolName);
-            var output = await handler(context, input);
-            response = protocol.Serialize(model, operation, output, requestId);
+            if (handler is null)
+            {
+                response = await unmodeled!.HandleAsync(context);
+            }
+            else
+            {
+                authorizer.Authorize(context, input, protocolName);
+                var output = await handler(context, input);
+                response = protocol.Serialize(model, operation, output, requestId);
+            }
             foreach (var (name, value) in context.ResponseHeaders) response.Headers.Set(name, value);
             if (context.ResponseStatus is { } status) response.StatusCode = status;
             providers.MarkRunning(service.Name);

@@ -5,7 +5,8 @@ namespace Nephele.Core.Gateway;
 /// <summary>
 /// Non-AWS HTTP endpoints that services add next to the AWS APIs (SNS's signing certificate and its recorded
 /// SMS messages, LocalStack's <c>/_aws/...</c> paths) and hosts a service serves itself (Lambda's function URLs,
-/// <c>&lt;id&gt;.lambda-url.&lt;region&gt;.localhost</c>). Matched by host, then by path prefix, before the AWS gateway.
+/// <c>&lt;id&gt;.lambda-url.&lt;region&gt;.localhost</c>; S3's website endpoints). Matched by host, then by path prefix,
+/// before the AWS gateway; never signed.
 /// </summary>
 public sealed class InternalRoutes
 {

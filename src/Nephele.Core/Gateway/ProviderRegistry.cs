@@ -14,6 +14,7 @@ public sealed class ProviderRegistry : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IResourcePolicySource> _resources = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IResourceCors> _cors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IUnmodeledOperations> _unmodeled = new(StringComparer.Ordinal);
 
     /// <summary>The service that knows principals' policies (IAM), if one is registered.</summary>
     public IIdentityPolicySource? IdentityPolicies { get; }
@@ -32,6 +33,7 @@ public sealed class ProviderRegistry : IAsyncDisposable
             if (provider is IResourcePolicySource resources) _resources[provider.ServiceName] = resources;
             IdentityPolicies ??= provider as IIdentityPolicySource;
             if (provider is IResourceCors cors) _cors[provider.ServiceName] = cors;
+            if (provider is IUnmodeledOperations unmodeled) _unmodeled[provider.ServiceName] = unmodeled;
         }
     }
 
@@ -40,6 +42,9 @@ public sealed class ProviderRegistry : IAsyncDisposable
 
     /// <summary>The service's own CORS answers, when its resources carry CORS rules.</summary>
     public IResourceCors? CorsOf(string service) => _cors.GetValueOrDefault(service);
+
+    /// <summary>The service's handler of requests its model has no operation for, if it has one.</summary>
+    public IUnmodeledOperations? UnmodeledOf(string service) => _unmodeled.GetValueOrDefault(service);
 
     public IReadOnlyCollection<string> Operations(string service) =>
         _operations.TryGetValue(service, out var ops) ? ops.Operations : [];

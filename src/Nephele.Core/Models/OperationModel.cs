@@ -4,6 +4,9 @@ public sealed class OperationModel
 {
     internal OperationModel(string name) => Name = name;
 
+    /// <summary>An operation AWS has but the model lacks (see <see cref="Gateway.IUnmodeledOperations"/>): a name and a method, no shapes.</summary>
+    public static OperationModel Unmodeled(string name, string httpMethod) => new(name) { HttpMethod = httpMethod };
+
     public string Name { get; }
     public string HttpMethod { get; internal set; } = "POST";
     public string RequestUri { get; internal set; } = "/";

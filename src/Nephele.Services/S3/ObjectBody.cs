@@ -20,10 +20,10 @@ internal static class ObjectBody
 {
     public const int InlineLimit = 32 * 1024;
 
-    /// <param name="customerKey">SSE-C: the bytes are stored AES-CTR encrypted under this key (hashes are of the plaintext).</param>
-    public static async Task<StoredBody> StoreAsync(IBlobStore blobs, Stream body, string? checksumAlgorithm, CancellationToken ct, byte[]? customerKey = null)
+    /// <param name="contentKey">The bytes are stored AES-CTR encrypted under this key (hashes are of the plaintext); null stores them in the clear.</param>
+    public static async Task<StoredBody> StoreAsync(IBlobStore blobs, Stream body, string? checksumAlgorithm, CancellationToken ct, byte[]? contentKey = null)
     {
-        var iv = customerKey is null ? null : AesCtrStream.NewIv();
+        var iv = contentKey is null ? null : AesCtrStream.NewIv();
         using var hashing = new HashingStream(body, checksumAlgorithm);
         var buffer = ArrayPool<byte>.Shared.Rent(InlineLimit + 1);
         try
@@ -38,12 +38,12 @@ internal static class ObjectBody
             if (filled <= InlineLimit)
             {
                 var inline = buffer.AsSpan(0, filled).ToArray();
-                if (customerKey is not null) AesCtrStream.Transform(customerKey, iv!, 0, inline);
+                if (contentKey is not null) AesCtrStream.Transform(contentKey, iv!, 0, inline);
                 return new StoredBody(filled, hashing.Md5Hex(), inline, null, checksumAlgorithm, hashing.ChecksumBase64(), iv);
             }
             var id = ObjectStore.NewBlobId();
             Stream rest = new PrefixedStream(buffer.AsMemory(0, filled), hashing);
-            if (customerKey is not null) rest = new AesCtrStream(rest, customerKey, iv!);
+            if (contentKey is not null) rest = new AesCtrStream(rest, contentKey, iv!);
             long size;
             await using (rest.ConfigureAwait(false))
                 size = await blobs.WriteAsync(ObjectStore.BlobService, id, rest, ct).ConfigureAwait(false);
@@ -56,17 +56,17 @@ internal static class ObjectBody
     }
 
     /// <summary>The bytes [offset, offset+length) of an object.</summary>
-    /// <param name="customerKey">SSE-C: the key the bytes were encrypted with (already checked against the record).</param>
-    public static Stream Open(IBlobStore blobs, ObjectRecord record, long offset, long length, byte[]? customerKey = null)
+    /// <param name="contentKey">The key the bytes were encrypted with (the SSE-C key checked against the record, or the data key).</param>
+    public static Stream Open(IBlobStore blobs, ObjectRecord record, long offset, long length, byte[]? contentKey = null)
     {
         if (record.Inline is { } inline)
         {
-            if (record.InlineIv is not { } iv || customerKey is null) return new MemoryStream(inline, (int)offset, (int)length, writable: false);
+            if (record.InlineIv is not { } iv || contentKey is null) return new MemoryStream(inline, (int)offset, (int)length, writable: false);
             var plain = inline.AsSpan((int)offset, (int)length).ToArray();
-            AesCtrStream.Transform(customerKey, iv, offset, plain);
+            AesCtrStream.Transform(contentKey, iv, offset, plain);
             return new MemoryStream(plain, writable: false);
         }
-        return new PartsStream(blobs, record.Blobs ?? [], offset, length, customerKey);
+        return new PartsStream(blobs, record.Blobs ?? [], offset, length, contentKey);
     }
 
     /// <summary>Hashes what passes through: MD5 always, and the requested additional checksum.</summary>

@@ -38,11 +38,15 @@ internal sealed record ObjectRecord
     public bool? BucketKeyEnabled { get; init; }
     public string? SseCustomerAlgorithm { get; init; }
     public string? SseCustomerKeyMd5 { get; init; }
+    /// <summary>SSE-S3/SSE-KMS: the object's data key, sealed under the S3 master key or a KMS ciphertext.</summary>
+    public byte[]? DataKey { get; init; }
+    /// <summary>SSE-KMS: the encryption context the data key was sealed with.</summary>
+    public Dictionary<string, string>? KmsContext { get; init; }
     public Dictionary<string, string> Tags { get; init; } = [];
     public string? Acl { get; init; }
     public int? PartsCount { get; init; }
     public byte[]? Inline { get; init; }
-    /// <summary>SSE-C: the AES-CTR IV of the inline bytes (blob files carry theirs in <see cref="BlobPart.Iv"/>).</summary>
+    /// <summary>The AES-CTR IV of the inline bytes when encrypted (blob files carry theirs in <see cref="BlobPart.Iv"/>).</summary>
     public byte[]? InlineIv { get; init; }
     public List<BlobPart>? Blobs { get; init; }
     public string? ObjectLockMode { get; init; }
@@ -58,7 +62,7 @@ internal sealed record BlobPart
     public int PartNumber { get; init; }
     public string? ETag { get; init; }
     public string? Checksum { get; init; }
-    /// <summary>SSE-C: the file holds AES-CTR ciphertext under the customer's key with this IV.</summary>
+    /// <summary>The file holds AES-CTR ciphertext with this IV, under the object's content key (SSE-C key or data key).</summary>
     public byte[]? Iv { get; init; }
 }
 

@@ -16,11 +16,11 @@ internal sealed class PartsStream : ReadOnlyStream
     private int _index;
     private long _offsetInPart;
     private Stream? _current;
-    private readonly byte[]? _customerKey;
+    private readonly byte[]? _contentKey;
 
-    public PartsStream(IBlobStore blobs, IReadOnlyList<BlobPart> parts, long offset, long length, byte[]? customerKey = null)
+    public PartsStream(IBlobStore blobs, IReadOnlyList<BlobPart> parts, long offset, long length, byte[]? contentKey = null)
     {
-        _customerKey = customerKey;
+        _contentKey = contentKey;
         _blobs = blobs;
         _parts = parts;
         _length = length;
@@ -49,7 +49,7 @@ internal sealed class PartsStream : ReadOnlyStream
                 _current = _blobs.OpenRead(ObjectStore.BlobService, _parts[_index].BlobId)
                     ?? throw new IOException($"Object data {_parts[_index].BlobId} is missing.");
                 if (_offsetInPart > 0) _current.Seek(_offsetInPart, SeekOrigin.Begin);
-                if (_parts[_index].Iv is { } iv && _customerKey is not null) _current = new AesCtrStream(_current, _customerKey, iv, _offsetInPart);
+                if (_parts[_index].Iv is { } iv && _contentKey is not null) _current = new AesCtrStream(_current, _contentKey, iv, _offsetInPart);
             }
             var want = (int)Math.Min(buffer.Length, remaining);
             var n = await _current.ReadAsync(buffer[..want], cancellationToken).ConfigureAwait(false);

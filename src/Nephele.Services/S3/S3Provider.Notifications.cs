@@ -19,7 +19,6 @@ public sealed partial class S3Provider
     private void RegisterNotifications(OperationRegistry operations)
     {
         After(operations, "PutObject", (ctx, input, output) => NotifyWritten(ctx, input, "ObjectCreated:Put", output.GetString("VersionId")));
-        After(operations, "PostObject", (ctx, input, output) => NotifyWritten(ctx, input, "ObjectCreated:Post", output.GetString("VersionId")));
         After(operations, "CopyObject", (ctx, input, output) => NotifyWritten(ctx, input, "ObjectCreated:Copy", output.GetString("VersionId")));
         After(operations, "CompleteMultipartUpload",
             (ctx, input, output) => NotifyWritten(ctx, input, "ObjectCreated:CompleteMultipartUpload", output.GetString("VersionId")));

@@ -34,7 +34,7 @@ public sealed partial class S3Provider
         var length = DeclaredLength(ctx, input);
         if (length > MaxSinglePutSize) throw S3ObjectErrors.EntityTooLarge();
         var checksum = RequestedChecksum(ctx, input);
-        var body = await StoreBodyAsync(ctx, input, checksum, CustomerKey(input));
+        var body = await StoreBodyAsync(ctx, input, checksum, ContentKey(ctx, settings, input));
         try
         {
             var record = settings with
@@ -106,7 +106,7 @@ public sealed partial class S3Provider
     }
 
     /// <summary>Streams the request body to storage and checks Content-MD5 and the additional checksum; a mismatch stores nothing.</summary>
-    private async Task<StoredBody> StoreBodyAsync(RequestContext ctx, Dictionary<string, object?> input, ChecksumRequest checksum, byte[]? customerKey)
+    private async Task<StoredBody> StoreBodyAsync(RequestContext ctx, Dictionary<string, object?> input, ChecksumRequest checksum, byte[]? contentKey)
     {
         byte[]? contentMd5 = null;
         if (input.GetString("ContentMD5") is { } md5Text)
@@ -116,7 +116,7 @@ public sealed partial class S3Provider
             if (contentMd5.Length != 16) throw S3ObjectErrors.InvalidDigest();
         }
         var stream = input.GetValueOrDefault("Body") as Stream ?? Stream.Null;
-        var body = await ObjectBody.StoreAsync(_objects.Blobs, stream, checksum.Algorithm, ctx.Aborted, customerKey);
+        var body = await ObjectBody.StoreAsync(_objects.Blobs, stream, checksum.Algorithm, ctx.Aborted, contentKey);
         try
         {
             if (contentMd5 is not null && Convert.ToHexStringLower(contentMd5) != body.Md5Hex)
@@ -162,7 +162,7 @@ public sealed partial class S3Provider
             output["ContentLength"] = obj.Size;
             if (input.GetString("ChecksumMode") == "ENABLED") WriteChecksum(obj, output);
         }
-        if (!head) output["Body"] = ObjectBody.Open(_objects.Blobs, obj, range?.Start ?? 0, range?.Length ?? obj.Size, CustomerKey(input));
+        if (!head) output["Body"] = ObjectBody.Open(_objects.Blobs, obj, range?.Start ?? 0, range?.Length ?? obj.Size, ContentKey(ctx, obj, input));
         return output;
     }
 

@@ -95,8 +95,8 @@ public sealed partial class S3Provider
 
         var algorithm = S3Checksums.Normalize(input.GetString("ChecksumAlgorithm")) ?? src.ChecksumAlgorithm ?? "CRC64NVME";
         StoredBody body;
-        await using (var data = ObjectBody.Open(_objects.Blobs, src, 0, src.Size, CustomerKey(input, "CopySource")))
-            body = await ObjectBody.StoreAsync(_objects.Blobs, data, algorithm, ctx.Aborted, CustomerKey(input));
+        await using (var data = ObjectBody.Open(_objects.Blobs, src, 0, src.Size, ContentKey(ctx, src, input, "CopySource")))
+            body = await ObjectBody.StoreAsync(_objects.Blobs, data, algorithm, ctx.Aborted, ContentKey(ctx, settings, input));
         try
         {
             var stored = CommitObject(bucket.Name, settings with

@@ -81,7 +81,7 @@ public sealed partial class S3Provider
         if (upload.ChecksumAlgorithm is { } uploadAlgorithm && checksum.Explicit && checksum.Algorithm != uploadAlgorithm)
             throw S3ObjectErrors.InvalidRequest($"Checksum Type mismatch occurred, expected checksum Type: {uploadAlgorithm.ToLowerInvariant()}, actual checksum Type: {checksum.Algorithm.ToLowerInvariant()}");
         if (!checksum.Explicit && upload.ChecksumAlgorithm is { } algorithm) checksum = checksum with { Algorithm = algorithm };
-        var body = await StoreBodyAsync(ctx, input, checksum, upload.Template.SseCustomerKeyMd5 is null ? null : CustomerKey(input));
+        var body = await StoreBodyAsync(ctx, input, checksum, ContentKey(ctx, upload.Template, input));
         var part = await CommitPartAsync(bucket, upload, partNumber, body, ctx);
         var output = new Dictionary<string, object?> { ["ETag"] = part.ETag };
         WriteEncryption(upload.Template, output);
@@ -149,8 +149,8 @@ public sealed partial class S3Provider
         }
         var algorithm = upload.ChecksumAlgorithm ?? "CRC64NVME";
         StoredBody body;
-        await using (var data = ObjectBody.Open(_objects.Blobs, src, start, length, CustomerKey(input, "CopySource")))
-            body = await ObjectBody.StoreAsync(_objects.Blobs, data, algorithm, ctx.Aborted, upload.Template.SseCustomerKeyMd5 is null ? null : CustomerKey(input));
+        await using (var data = ObjectBody.Open(_objects.Blobs, src, start, length, ContentKey(ctx, src, input, "CopySource")))
+            body = await ObjectBody.StoreAsync(_objects.Blobs, data, algorithm, ctx.Aborted, ContentKey(ctx, upload.Template, input));
         var part = await CommitPartAsync(bucket, upload, partNumber, body, ctx);
         var result = new Dictionary<string, object?> { ["ETag"] = part.ETag, ["LastModified"] = part.LastModified };
         if (upload.ChecksumAlgorithm is not null) result[S3Checksums.MemberOf(algorithm)] = part.ChecksumValue;
@@ -262,7 +262,7 @@ public sealed partial class S3Provider
             Blobs = blobs,
             PartsCount = chosen.Count,
         };
-        record = await WithUploadChecksumAsync(record, upload, chosen, ctx, CustomerKey(input));
+        record = await WithUploadChecksumAsync(record, upload, chosen, ctx, input);
 
         var unused = stored.Values.Where(p => !chosen.Contains(p)).Select(p => p.BlobId).ToList();
         ObjectRecord committed;
@@ -291,7 +291,7 @@ public sealed partial class S3Provider
     /// The completed object's checksum: COMPOSITE is the checksum of the part checksums with a "-N" suffix; FULL_OBJECT
     /// (CRC64NVME and CRCs on request) is computed over the whole object, reading the parts back without copying them.
     /// </summary>
-    private async Task<ObjectRecord> WithUploadChecksumAsync(ObjectRecord record, UploadRecord upload, List<PartRecord> parts, RequestContext ctx, byte[]? customerKey)
+    private async Task<ObjectRecord> WithUploadChecksumAsync(ObjectRecord record, UploadRecord upload, List<PartRecord> parts, RequestContext ctx, Dictionary<string, object?> input)
     {
         if (upload.ChecksumAlgorithm is not { } algorithm) return record;
         if (upload.ChecksumType == "COMPOSITE")
@@ -301,7 +301,7 @@ public sealed partial class S3Provider
         }
         var checksum = S3Checksums.Create(algorithm);
         var buffer = new byte[81920];
-        await using (var data = ObjectBody.Open(_objects.Blobs, record, 0, record.Size, customerKey))
+        await using (var data = ObjectBody.Open(_objects.Blobs, record, 0, record.Size, ContentKey(ctx, record, input)))
         {
             int n;
             while ((n = await data.ReadAsync(buffer, ctx.Aborted)) > 0) checksum.Append(buffer.AsSpan(0, n));

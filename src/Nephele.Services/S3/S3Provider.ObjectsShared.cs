@@ -31,7 +31,7 @@ public sealed partial class S3Provider
     }
 
     /// <summary>A new object's settings from request headers (everything but its bytes).</summary>
-    private static ObjectRecord ObjectSettings(RequestContext ctx, BucketRecord bucket, Dictionary<string, object?> input, string key)
+    private ObjectRecord ObjectSettings(RequestContext ctx, BucketRecord bucket, Dictionary<string, object?> input, string key)
     {
         var storageClass = input.GetString("StorageClass") ?? "STANDARD";
         if (!StorageClasses.Contains(storageClass))
@@ -56,7 +56,7 @@ public sealed partial class S3Provider
             ObjectLockRetainUntil = input.GetTimestamp("ObjectLockRetainUntilDate"),
             ObjectLockLegalHold = input.GetString("ObjectLockLegalHoldStatus"),
         };
-        return WithEncryption(ctx, input, record);
+        return WithEncryption(ctx, bucket, input, record);
     }
 
     /// <summary>The SDKs mark a chunk-encoded upload with Content-Encoding aws-chunked; it is transport, not the object's encoding.</summary>
@@ -106,76 +106,6 @@ public sealed partial class S3Provider
             throw S3ObjectErrors.AccessControlListNotSupported();
         if (acl is not null && !CannedObjectAcls.Contains(acl)) throw S3ObjectErrors.InvalidArgument("", "x-amz-acl", acl);
         return acl;
-    }
-
-    private static ObjectRecord WithEncryption(RequestContext ctx, Dictionary<string, object?> input, ObjectRecord record)
-    {
-        if (CustomerKeyMd5(input) is { } md5)
-        {
-            if (input.ContainsKey("ServerSideEncryption"))
-                throw S3ObjectErrors.InvalidArgument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified",
-                    "x-amz-server-side-encryption", input.GetString("ServerSideEncryption"));
-            return record with { SseCustomerAlgorithm = "AES256", SseCustomerKeyMd5 = md5 };
-        }
-        var sse = input.GetString("ServerSideEncryption") ?? "AES256";
-        switch (sse)
-        {
-            case "AES256":
-                if (input.GetString("SSEKMSKeyId") is { } stray)
-                    throw S3ObjectErrors.InvalidArgument("Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms",
-                        "x-amz-server-side-encryption-aws-kms-key-id", stray);
-                return record with { ServerSideEncryption = "AES256" };
-            case "aws:kms" or "aws:kms:dsse":
-                var keyId = input.GetString("SSEKMSKeyId") ?? $"arn:aws:kms:{ctx.Region}:{ctx.AccountId}:alias/aws/s3";
-                if (!keyId.StartsWith("arn:", StringComparison.Ordinal)) keyId = $"arn:aws:kms:{ctx.Region}:{ctx.AccountId}:key/{keyId}";
-                return record with
-                {
-                    ServerSideEncryption = sse,
-                    SseKmsKeyId = keyId,
-                    SseKmsContext = input.GetString("SSEKMSEncryptionContext"),
-                    BucketKeyEnabled = input.GetBool("BucketKeyEnabled"),
-                };
-            default:
-                throw S3ObjectErrors.InvalidArgument("The encryption method specified is not supported", "x-amz-server-side-encryption", sse);
-        }
-    }
-
-    /// <summary>The MD5 (base64) of a valid SSE-C key in the request, or null when none was sent.</summary>
-    private static string? CustomerKeyMd5(Dictionary<string, object?> input, string prefix = "")
-    {
-        var algorithm = input.GetString(prefix + "SSECustomerAlgorithm");
-        var key = input.GetString(prefix + "SSECustomerKey");
-        var md5 = input.GetString(prefix + "SSECustomerKeyMD5");
-        if (algorithm is null && key is null && md5 is null) return null;
-        if (algorithm is null)
-            throw S3ObjectErrors.InvalidArgument("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.",
-                "x-amz-server-side-encryption-customer-algorithm", null);
-        if (algorithm != "AES256")
-            throw S3ObjectErrors.InvalidArgument("The encryption algorithm specified is not supported.", "x-amz-server-side-encryption-customer-algorithm", algorithm);
-        byte[] keyBytes;
-        try { keyBytes = Convert.FromBase64String(key ?? ""); }
-        catch (FormatException) { keyBytes = []; }
-        if (keyBytes.Length != 32)
-            throw S3ObjectErrors.InvalidArgument("The secret key was invalid for the specified algorithm.", "x-amz-server-side-encryption-customer-key", null);
-        var actual = Convert.ToBase64String(MD5.HashData(keyBytes));
-        if (md5 is not null && md5 != actual)
-            throw S3ObjectErrors.InvalidArgument("The calculated MD5 hash of the key did not match the hash that was provided.",
-                "x-amz-server-side-encryption-customer-key-MD5", md5);
-        return actual;
-    }
-
-    /// <summary>The SSE-C key bytes of a request (validated), or null when it sends none.</summary>
-    private static byte[]? CustomerKey(Dictionary<string, object?> input, string prefix = "") =>
-        CustomerKeyMd5(input, prefix) is null ? null : Convert.FromBase64String(input.GetString(prefix + "SSECustomerKey")!);
-
-    /// <summary>SSE-C objects are readable only with the key they were written with.</summary>
-    private static void CheckCustomerKey(ObjectRecord obj, Dictionary<string, object?> input, string prefix = "")
-    {
-        var given = CustomerKeyMd5(input, prefix);
-        if (obj.SseCustomerKeyMd5 is null) return;
-        if (given is null)
-            throw S3ObjectErrors.InvalidRequest("The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.");
-        if (given != obj.SseCustomerKeyMd5) throw S3Errors.AccessDenied();
     }
 
     /// <summary>
@@ -287,15 +217,6 @@ public sealed partial class S3Provider
         if (input.GetString("ResponseContentEncoding") is { } rce) output["ContentEncoding"] = rce;
         if (input.GetString("ResponseCacheControl") is { } rcc) output["CacheControl"] = rcc;
         if (input.GetTimestamp("ResponseExpires") is { } rex) output["Expires"] = rex;
-    }
-
-    private static void WriteEncryption(ObjectRecord obj, Dictionary<string, object?> output)
-    {
-        if (obj.ServerSideEncryption is { } sse) output["ServerSideEncryption"] = sse;
-        if (obj.SseKmsKeyId is { } kms) output["SSEKMSKeyId"] = kms;
-        if (obj.BucketKeyEnabled is { } bk) output["BucketKeyEnabled"] = bk;
-        if (obj.SseCustomerAlgorithm is { } ca) output["SSECustomerAlgorithm"] = ca;
-        if (obj.SseCustomerKeyMd5 is { } cm) output["SSECustomerKeyMD5"] = cm;
     }
 
     private static void WriteChecksum(ObjectRecord obj, Dictionary<string, object?> output)

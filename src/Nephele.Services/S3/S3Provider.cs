@@ -22,5 +22,6 @@ public sealed partial class S3Provider(ServiceEnvironment env) : IAwsProvider
         RegisterNotifications(operations);
         RegisterLifecycleExecution(operations);
         RegisterAccessLogs(operations);
+        RegisterWebsiteEndpoint();
     }
 }
