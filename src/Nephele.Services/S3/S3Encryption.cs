@@ -87,14 +87,18 @@ public sealed partial class S3Provider
     private byte[]? ContentKey(RequestContext ctx, ObjectRecord obj, Dictionary<string, object?> input, string prefix = "") =>
         ContentKey(ctx.Scope, obj, input, prefix);
 
-    private byte[]? ContentKey(Scope caller, ObjectRecord obj, Dictionary<string, object?> input, string prefix = "")
+    private byte[]? ContentKey(Scope caller, ObjectRecord obj, Dictionary<string, object?> input, string prefix = "") =>
+        obj.SseCustomerKeyMd5 is not null ? CustomerKey(input, prefix) : StoredDataKey(_kms, _masterKey, caller, obj);
+
+    /// <summary>An SSE-S3 or SSE-KMS object's data key unsealed (null for objects stored in the clear); also how other
+    /// services read objects in process (<see cref="S3ObjectReader"/>).</summary>
+    internal static byte[]? StoredDataKey(KmsEnvelope kms, S3MasterKey masterKey, Scope caller, ObjectRecord obj)
     {
-        if (obj.SseCustomerKeyMd5 is not null) return CustomerKey(input, prefix);
         if (obj.DataKey is not { } wrapped) return null;
-        if (obj.ServerSideEncryption == "AES256") return _masterKey.Unwrap(wrapped);
+        if (obj.ServerSideEncryption == "AES256") return masterKey.Unwrap(wrapped);
         try
         {
-            return _kms.Decrypt(S3KmsKeys.ScopeOf(obj.SseKmsKeyId ?? "", caller), wrapped, obj.KmsContext ?? []).Plaintext;
+            return kms.Decrypt(S3KmsKeys.ScopeOf(obj.SseKmsKeyId ?? "", caller), wrapped, obj.KmsContext ?? []).Plaintext;
         }
         catch (AwsException e)
         {

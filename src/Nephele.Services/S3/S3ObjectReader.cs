@@ -1,5 +1,6 @@
 using Nephele.Core.Gateway;
 using Nephele.Core.Protocols;
+using Nephele.Services.Kms;
 
 namespace Nephele.Services.S3;
 
@@ -12,6 +13,8 @@ public sealed class S3ObjectReader(ServiceEnvironment env)
 {
     private readonly BucketStore _buckets = new(env.State);
     private readonly ObjectStore _objects = new(env.State, env.Clock);
+    private readonly KmsEnvelope _kms = new(env);
+    private readonly S3MasterKey _masterKey = new(env.State);
 
     /// <summary>The region of a bucket, or null when it does not exist.</summary>
     public string? BucketRegion(string bucket) => _buckets.Get(bucket)?.Region;
@@ -28,7 +31,8 @@ public sealed class S3ObjectReader(ServiceEnvironment env)
         if (obj.SseCustomerAlgorithm is not null)
             throw new AwsException("InvalidRequest", "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.");
         if (obj.Size > maxBytes) throw new AwsException("EntityTooLarge", $"The object is larger than {maxBytes} bytes.");
-        await using var body = ObjectBody.Open(_objects.Blobs, obj, 0, obj.Size);
+        var dataKey = S3Provider.StoredDataKey(_kms, _masterKey, new(record.Owner, record.Region), obj);
+        await using var body = ObjectBody.Open(_objects.Blobs, obj, 0, obj.Size, dataKey);
         var buffer = new byte[obj.Size];
         await body.ReadExactlyAsync(buffer, ct);
         return buffer;

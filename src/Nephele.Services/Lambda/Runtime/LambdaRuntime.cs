@@ -33,7 +33,6 @@ internal sealed class LambdaRuntime : IAsyncDisposable
     private readonly LambdaLogWriter _logs;
     private readonly ITimer _sweeper;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentDictionary<Task, bool> _background = new();
     private int _unreservedActive;
 
     public LambdaRuntime(ServiceEnvironment env)
@@ -108,34 +107,6 @@ internal sealed class LambdaRuntime : IAsyncDisposable
         {
             Leave(functionKey, reserved);
         }
-    }
-
-    /// <summary>An asynchronous (Event) invocation: runs in the background; throttles are retried until Nephele stops.</summary>
-    public void Enqueue(Func<Task> run)
-    {
-        var task = Task.Run(async () =>
-        {
-            var delay = TimeSpan.FromMilliseconds(100);
-            while (!_stopping.IsCancellationRequested)
-            {
-                try
-                {
-                    await run();
-                    return;
-                }
-                catch (AwsException e) when (e.Code == "TooManyRequestsException")
-                {
-                    await Task.Delay(delay, _stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-                }
-                catch (AwsException)
-                {
-                    return;
-                }
-            }
-        });
-        _background[task] = true;
-        _ = task.ContinueWith(t => _background.TryRemove(t, out _), TaskScheduler.Default);
     }
 
     /// <summary>Shuts down every environment of a deleted function.</summary>
@@ -277,7 +248,6 @@ internal sealed class LambdaRuntime : IAsyncDisposable
     {
         _stopping.Cancel();
         _sweeper.Dispose();
-        await Task.WhenAll(_background.Keys).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         await Task.WhenAll(_all.Keys.ToList().Select(e => Discard(e)));
         await _logs.DisposeAsync();
         if (_ownsRoot)
