@@ -137,8 +137,8 @@ public sealed partial class LambdaProvider
     {
         var mapping = RequireMapping(ctx, input);
         Mappings.Delete(ctx.Scope, mapping.Uuid);
-        _streamSource?.Forget(ctx.Scope, mapping.Uuid);
         await Pollers.ApplyAsync(ctx.Scope, mapping.Uuid, null);
+        _streamSource?.Forget(ctx.Scope, mapping.Uuid);
         ctx.ResponseStatus = 202;
         return MappingOutput(ctx.Scope, mapping, "Deleting");
     }

@@ -231,4 +231,56 @@ public sealed class LambdaDynamoDbStreamMappingTests(NepheleFixture nephele) : I
         Assert.Equal(["new"], Records(events).Select(Key));
         await _lambda.Ok(HttpMethod.Delete, $"{Path}/{uuid}");
     }
+
+    [Fact]
+    public async Task The_checkpoint_survives_a_restart_so_processed_records_are_not_delivered_again()
+    {
+        using var data = new RestartableNephele();
+        string file, table;
+        var server = await data.StartAsync();
+        try
+        {
+            var lambda = new LambdaClient(new HttpClient { BaseAddress = server.Endpoint });
+            (var name, file) = await lambda.RecorderFunction("ddbdurable");
+            var ddb = new AmazonDynamoDBClient(new Amazon.Runtime.BasicAWSCredentials("test", "test"),
+                new AmazonDynamoDBConfig { ServiceURL = server.Endpoint.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+            table = "durable-esm";
+            var created = await ddb.CreateTableAsync(new CreateTableRequest
+            {
+                TableName = table,
+                BillingMode = BillingMode.PAY_PER_REQUEST,
+                KeySchema = [new KeySchemaElement("pk", KeyType.HASH)],
+                AttributeDefinitions = [new AttributeDefinition("pk", "S")],
+                StreamSpecification = new StreamSpecification { StreamEnabled = true, StreamViewType = StreamViewType.KEYS_ONLY },
+            });
+            var mapping = await lambda.Ok(HttpMethod.Post, Path,
+                new { FunctionName = name, EventSourceArn = created.TableDescription.LatestStreamArn, StartingPosition = "TRIM_HORIZON" });
+            await ddb.PutItemAsync(table, new() { ["pk"] = new AttributeValue("a") });
+            await LambdaAsyncSupport.Events(file, 1);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await lambda.Ok(HttpMethod.Get, $"{Path}/{mapping.GetProperty("UUID").GetString()}")).GetProperty("LastProcessingResult").GetString() != "OK")
+            {
+                Assert.True(DateTime.UtcNow < deadline);
+                await Task.Delay(25);
+            }
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+
+        server = await data.StartAsync();
+        try
+        {
+            var ddb = new AmazonDynamoDBClient(new Amazon.Runtime.BasicAWSCredentials("test", "test"),
+                new AmazonDynamoDBConfig { ServiceURL = server.Endpoint.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+            await ddb.PutItemAsync(table, new() { ["pk"] = new AttributeValue("b") });
+            var batches = (await LambdaAsyncSupport.Events(file, 2)).Select(e => string.Join(",", e.GetProperty("Records").EnumerateArray().Select(Key))).ToList();
+            Assert.Equal(["a", "b"], batches);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
 }

@@ -78,6 +78,8 @@ internal sealed partial class DynamoDbStreamEventSource(IStateStore state, Event
         var parallel = input.GetInt("ParallelizationFactor") ?? current?.ParallelizationFactor ?? 1;
         if (parallel is < 1 or > 10)
             throw LambdaErrors.Constraint(parallel, "parallelizationFactor", parallel < 1 ? "Member must have value greater than or equal to 1" : "Member must have value less than or equal to 10");
+        if (input.GetInt("TumblingWindowInSeconds") is > 0)
+            throw LambdaErrors.InvalidParameter("Nephele does not support TumblingWindowInSeconds yet.");
         var onFailure = current?.OnFailureDestination;
         if (input.GetStruct("DestinationConfig") is { } destinations)
         {
