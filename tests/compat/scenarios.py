@@ -6,6 +6,7 @@ from iam_scenarios import IAM_SCENARIOS
 from iam_enforce_scenarios import IAM_ENFORCE_SCENARIOS
 from kms_scenarios import KMS_SCENARIOS
 from lambda_async_scenarios import LAMBDA_ASYNC_SCENARIOS
+from lambda_ddb_stream_scenarios import LAMBDA_DDB_STREAM_SCENARIOS
 from lambda_scenarios import LAMBDA_SCENARIOS
 from lambda_runtime_scenarios import LAMBDA_RUNTIME_SCENARIOS
 from logs_scenarios import LOGS_SCENARIOS
@@ -37,4 +38,5 @@ SCENARIOS = [
     *DYNAMODB_SCENARIOS,
     *DYNAMODBSTREAMS_SCENARIOS,
     *DYNAMODB_PARTIQL_SCENARIOS,
+    *LAMBDA_DDB_STREAM_SCENARIOS,
 ]

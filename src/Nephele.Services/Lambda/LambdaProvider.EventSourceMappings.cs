@@ -14,6 +14,7 @@ namespace Nephele.Services.Lambda;
 public sealed partial class LambdaProvider
 {
     private EventSourcePollers? _pollers;
+    private DynamoDbStreamEventSource? _streamSource;
 
     private IResourceTable Mappings => _env.State.Table("lambda", "event-source-mappings");
 
@@ -21,7 +22,8 @@ public sealed partial class LambdaProvider
 
     private void RegisterEventSourceMappings(OperationRegistry operations)
     {
-        _pollers = new EventSourcePollers([new SqsEventSource(_env.Events, _env.Clock, InvokeFromSourceAsync, AsyncLog)], AsyncLog);
+        _streamSource = new DynamoDbStreamEventSource(_env.State, _env.Events, _env.Clock, InvokeFromSourceAsync, AsyncLog);
+        _pollers = new EventSourcePollers([new SqsEventSource(_env.Events, _env.Clock, InvokeFromSourceAsync, AsyncLog), _streamSource], AsyncLog);
         operations
             .On("CreateEventSourceMapping", CreateEventSourceMapping)
             .On("GetEventSourceMapping", GetEventSourceMapping)
@@ -61,14 +63,14 @@ public sealed partial class LambdaProvider
         if (string.IsNullOrEmpty(sourceArn))
             throw LambdaErrors.InvalidParameter(input.GetStruct("SelfManagedEventSource") is null ? "Unrecognized event source." : "Nephele does not support self-managed Kafka event sources.");
         var kind = Pollers.KindFor(sourceArn)
-            ?? throw LambdaErrors.InvalidParameter(Core.Events.EventBus.ArnService(sourceArn) is "dynamodb" or "kinesis" or "kafka" or "mq" or "docdb"
+            ?? throw LambdaErrors.InvalidParameter(Core.Events.EventBus.ArnService(sourceArn) is "kinesis" or "kafka" or "mq" or "docdb"
                 ? $"Nephele does not support {Core.Events.EventBus.ArnService(sourceArn)} event source mappings yet."
                 : "Unrecognized event source, must be kinesis, dynamodb stream or sqs.");
         var f = ParseName(ctx, input);
         if (_store.Function(f.Scope, f.Name) is null) throw LambdaErrors.InvalidParameter("Function does not exist");
         if (f.Qualifier is not null) InvokedVersion(f);
         if (!kind.SourceExists(sourceArn))
-            throw LambdaErrors.InvalidParameter("Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist or you do not have access to it.");
+            throw LambdaErrors.InvalidParameter(kind == _streamSource ? $"Stream not found: {sourceArn}" : "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist or you do not have access to it.");
 
         var settings = MappingSettings(input, kind, sourceArn, null);
         var functionArn = f.Qualifier is null ? f.Arn : f.QualifiedArn;
@@ -76,7 +78,9 @@ public sealed partial class LambdaProvider
         {
             if (Mappings.Values(ctx.Scope, LambdaAsyncJsonContext.Default.EventSourceMappingRecord)
                 .FirstOrDefault(m => m.EventSourceArn == sourceArn && m.FunctionArn == functionArn) is { } existing)
-                throw LambdaErrors.Conflict($"An event source mapping with SQS arn (\" {sourceArn} \") and function (\" {f.Name} \") already exists. Please update or delete the existing mapping with UUID {existing.Uuid}");
+                throw LambdaErrors.Conflict(kind == _streamSource
+                    ? $"The event source arn (\" {sourceArn} \") and function (\" {f.Name} \") provided mapping already exists. Please update or delete the existing mapping with UUID {existing.Uuid}"
+                    : $"An event source mapping with SQS arn (\" {sourceArn} \") and function (\" {f.Name} \") already exists. Please update or delete the existing mapping with UUID {existing.Uuid}");
             var created = settings with
             {
                 Uuid = Guid.NewGuid().ToString(),
@@ -134,6 +138,7 @@ public sealed partial class LambdaProvider
         var mapping = RequireMapping(ctx, input);
         Mappings.Delete(ctx.Scope, mapping.Uuid);
         await Pollers.ApplyAsync(ctx.Scope, mapping.Uuid, null);
+        _streamSource?.Forget(ctx.Scope, mapping.Uuid);
         ctx.ResponseStatus = 202;
         return MappingOutput(ctx.Scope, mapping, "Deleting");
     }
@@ -166,7 +171,7 @@ public sealed partial class LambdaProvider
     private static AwsException MappingNotFound() => LambdaErrors.ResourceNotFound("The resource you requested does not exist.");
 
     /// <summary>The validated settings of a create (no <paramref name="current"/>) or an update (unchanged ones kept).</summary>
-    private static EventSourceMappingRecord MappingSettings(Dictionary<string, object?> input, IEventSourceKind kind, string sourceArn, EventSourceMappingRecord? current)
+    private EventSourceMappingRecord MappingSettings(Dictionary<string, object?> input, IEventSourceKind kind, string sourceArn, EventSourceMappingRecord? current)
     {
         var batchSize = input.GetInt("BatchSize") ?? current?.BatchSize ?? kind.DefaultBatchSize(sourceArn);
         if (batchSize is < 1 or > 10_000)
@@ -206,7 +211,7 @@ public sealed partial class LambdaProvider
                 throw LambdaErrors.Constraint(concurrency, "scalingConfig.maximumConcurrency",
                     concurrency < 2 ? "Member must have value greater than or equal to 2" : "Member must have value less than or equal to 1000");
         }
-        return new EventSourceMappingRecord
+        var settings = new EventSourceMappingRecord
         {
             Uuid = current?.Uuid ?? "",
             EventSourceArn = sourceArn,
@@ -221,10 +226,11 @@ public sealed partial class LambdaProvider
             LastModified = current?.LastModified ?? DateTimeOffset.UnixEpoch,
             Tags = current?.Tags ?? [],
         };
+        return kind == _streamSource ? DynamoDbStreamEventSource.Settings(input, settings, current) : settings;
     }
 
     /// <summary>AWS's EventSourceMappingConfiguration; <paramref name="transition"/> is the state a write answers with.</summary>
-    private static Dictionary<string, object?> MappingOutput(Scope scope, EventSourceMappingRecord m, string? transition)
+    private Dictionary<string, object?> MappingOutput(Scope scope, EventSourceMappingRecord m, string? transition)
     {
         var output = new Dictionary<string, object?>
         {
@@ -247,6 +253,7 @@ public sealed partial class LambdaProvider
         if (m.MaximumConcurrency is { } concurrency)
             output["ScalingConfig"] = new Dictionary<string, object?> { ["MaximumConcurrency"] = (long)concurrency };
         if (m.KmsKeyArn is not null) output["KMSKeyArn"] = m.KmsKeyArn;
+        if (m.StartingPosition is not null) _streamSource?.Output(scope, m, output);
         return output;
     }
 }

@@ -59,6 +59,13 @@ internal sealed record EventSourceMappingRecord
     public string? KmsKeyArn { get; init; }
     public required DateTimeOffset LastModified { get; init; }
     public Dictionary<string, string> Tags { get; init; } = [];
+    // Stream sources (DynamoDB Streams) only.
+    public string? StartingPosition { get; init; }
+    public int? MaximumRetryAttempts { get; init; }
+    public bool? BisectBatchOnFunctionError { get; init; }
+    public int? MaximumRecordAgeInSeconds { get; init; }
+    public int? ParallelizationFactor { get; init; }
+    public string? OnFailureDestination { get; init; }
 }
 
 [JsonSerializable(typeof(AsyncEventRecord))]
