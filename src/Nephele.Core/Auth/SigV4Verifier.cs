@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Nephele.Core.Protocols;
+using Nephele.Core.Time;
 
 namespace Nephele.Core.Auth;
 
@@ -81,6 +82,10 @@ public sealed class SigV4Verifier(TimeProvider clock)
     private string CheckTime(AwsRequest request, SigV4Credential credential, AuthErrorDialect errors)
     {
         var now = clock.GetUtcNow();
+        // Clients sign with their wall clock, so a request's own timestamp is checked against real time: moving
+        // Nephele's clock forward (POST /_nephele/clock) must not make every signed request "skewed". Presigned URLs
+        // still expire on Nephele's time, so a test can let one expire by moving the clock.
+        var wall = clock is NepheleClock nephele ? nephele.SystemTime.GetUtcNow() : now;
         string timestamp;
         DateTimeOffset time;
         if (credential.IsPresigned)
@@ -117,12 +122,12 @@ public sealed class SigV4Verifier(TimeProvider clock)
                     + $"'{credential.Date}' != '{timestamp[..8]}', from '{timestamp}'.");
         }
 
-        if (credential.IsPresigned) CheckPresignedWindow(credential, errors, time, now);
-        else if ((now - time).Duration() > AllowedSkew) throw AuthErrors.TimeTooSkewed(errors, time, now, AllowedSkew);
+        if (credential.IsPresigned) CheckPresignedWindow(credential, errors, time, now, wall);
+        else if ((wall - time).Duration() > AllowedSkew) throw AuthErrors.TimeTooSkewed(errors, time, wall, AllowedSkew);
         return timestamp;
     }
 
-    private static void CheckPresignedWindow(SigV4Credential credential, AuthErrorDialect errors, DateTimeOffset time, DateTimeOffset now)
+    private static void CheckPresignedWindow(SigV4Credential credential, AuthErrorDialect errors, DateTimeOffset time, DateTimeOffset now, DateTimeOffset wall)
     {
         long? expires = null;
         if (credential.Expires is { } raw)
@@ -143,7 +148,7 @@ public sealed class SigV4Verifier(TimeProvider clock)
                 throw AuthErrors.Incomplete(errors, "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, "
                     + "X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.", presigned: true);
             }
-            if (time - now > AllowedSkew) throw new AwsException("AccessDenied", "Request is not valid yet", 403);
+            if (time - wall > AllowedSkew) throw new AwsException("AccessDenied", "Request is not valid yet", 403);
             var expiresAt = time.AddSeconds(expires.Value);
             if (now > expiresAt) throw AuthErrors.PresignedExpired(errors, time, expiresAt, now);
             return;
@@ -151,7 +156,7 @@ public sealed class SigV4Verifier(TimeProvider clock)
 
         // Other services treat X-Amz-Expires as a wider window than the usual 15 minutes, never a narrower one.
         var lifetime = TimeSpan.FromSeconds(Math.Max(expires ?? 0, (long)AllowedSkew.TotalSeconds));
-        if (time - now > AllowedSkew) throw AuthErrors.TimeTooSkewed(errors, time, now, AllowedSkew);
+        if (time - wall > AllowedSkew) throw AuthErrors.TimeTooSkewed(errors, time, wall, AllowedSkew);
         if (now > time + lifetime) throw AuthErrors.PresignedExpired(errors, time, time + lifetime, now);
     }
 

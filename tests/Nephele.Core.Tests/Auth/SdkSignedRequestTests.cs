@@ -8,6 +8,7 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using Nephele.Core.Auth;
 using Nephele.Core.Protocols;
+using Nephele.Core.Time;
 
 namespace Nephele.Core.Tests.Auth;
 
@@ -146,6 +147,30 @@ public sealed class SdkSignedRequestTests
         _clock.Now = _clock.Now.AddMinutes(6);
         var error = await Assert.ThrowsAsync<AwsException>(() => VerifyAsync(request));
         Assert.Equal(("AccessDenied", 403, "Request has expired"), (error.Code, error.HttpStatus, error.Message));
+    }
+
+    [Fact]
+    public async Task Moving_nephele_clock_forward_keeps_signed_requests_valid_but_expires_presigned_urls()
+    {
+        var nephele = new NepheleClock(null, _clock);
+        using var s3 = S3();
+        var signed = await _capture.CaptureAsync(() => s3.GetObjectAsync("my-bucket", "key"));
+        var url = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = "my-bucket",
+            Key = "key",
+            Verb = HttpVerb.GET,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+        });
+
+        nephele.Advance(TimeSpan.FromDays(2));
+
+        var credential = SigV4Credential.Parse(signed)!;
+        Assert.NotNull(await new SigV4Verifier(nephele).VerifyAsync(signed, credential, "test"));
+        var presigned = SdkCapture.FromUrl(url);
+        var error = await Assert.ThrowsAsync<AwsException>(() =>
+            new SigV4Verifier(nephele).VerifyAsync(presigned, SigV4Credential.Parse(presigned)!, "test").AsTask());
+        Assert.Equal("Request has expired", error.Message);
     }
 
     [Fact]
