@@ -3,8 +3,9 @@ using Nephele.Core.Protocols;
 
 namespace Nephele.Core.Gateway;
 
-/// <summary>Moves requests and responses between Kestrel and the protocol layer.</summary>
-internal static class HttpAdapter
+/// <summary>Moves requests and responses between Kestrel and the protocol layer (also for services that serve a host
+/// themselves, such as Lambda's function URLs).</summary>
+public static class HttpAdapter
 {
     public static AwsRequest ToAwsRequest(HttpContext http)
     {

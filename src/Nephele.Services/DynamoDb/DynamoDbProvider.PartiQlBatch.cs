@@ -200,33 +200,10 @@ public sealed partial class DynamoDbProvider
                 }
                 reasons.Add(reason);
             }
-            if (outcomes.Count < writes.Count)
-            {
-                var codes = string.Join(", ", reasons.Select(r => (string)((Dictionary<string, object?>)r!)["Code"]!));
-                throw new AwsException("TransactionCanceledException",
-                    $"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
-                    fields: new() { ["CancellationReasons"] = reasons });
-            }
-            foreach (var (write, old, item) in outcomes)
-            {
-                if (!capacities.TryGetValue(write.Table.TableName, out var capacity)) capacities[write.Table.TableName] = capacity = new Capacity(write.Table.TableName);
-                if (write.Statement is PqExists)
-                {
-                    capacity.AddTable(Capacity.ReadUnits(old is null ? 0 : ItemSize.Of(old), true) * 2);
-                    continue;
-                }
-                _store.WriteItem(ctx.Scope, write.Table, write.RowKey, old, item);
-                // A transactional write costs two units per KB.
-                capacity.AddWrite(write.Table, old, item);
-                capacity.AddWrite(write.Table, old, item);
-            }
-            if (token is not null)
-                env.State.Table("dynamodb", "tokens").Put(ctx.Scope, token, new TransactionToken(hash!, ctx.Now), DynamoDbTokenJsonContext.Default.TransactionToken);
+            CommitTransaction(ctx, reasons, outcomes.Count < writes.Count,
+                outcomes.Select(o => (o.Write.Table, o.Write.RowKey, o.Old, o.New, o.Write.Statement is PqExists)), capacities, token, hash);
             return 0;
         });
-        var output = new Dictionary<string, object?>();
-        var consumed = capacities.Values.Select(c => (object?)c.Report(input.GetString("ReturnConsumedCapacity"))).Where(c => c is not null).ToList();
-        if (consumed.Count > 0) output["ConsumedCapacity"] = consumed;
-        return output;
+        return TransactionOutput(input, capacities);
     }
 }

@@ -99,30 +99,47 @@ public sealed partial class DynamoDbProvider
                 }
                 reasons.Add(reason);
             }
-            if (failed)
-            {
-                var codes = string.Join(", ", reasons.Select(r => (string)((Dictionary<string, object?>)r!)["Code"]!));
-                throw new AwsException("TransactionCanceledException",
-                    $"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
-                    fields: new() { ["CancellationReasons"] = reasons });
-            }
-            foreach (var (action, old, item) in results)
-            {
-                if (!capacities.TryGetValue(action.Table.TableName, out var capacity)) capacities[action.Table.TableName] = capacity = new Capacity(action.Table.TableName);
-                if (action.Kind == "ConditionCheck")
-                {
-                    capacity.AddTable(Capacity.ReadUnits(old is null ? 0 : ItemSize.Of(old), true) * 2);
-                    continue;
-                }
-                _store.WriteItem(ctx.Scope, action.Table, action.RowKey, old, item);
-                // A transactional write costs two units per KB.
-                capacity.AddWrite(action.Table, old, item);
-                capacity.AddWrite(action.Table, old, item);
-            }
-            if (token is not null)
-                env.State.Table("dynamodb", "tokens").Put(ctx.Scope, token, new TransactionToken(hash!, ctx.Now), DynamoDbTokenJsonContext.Default.TransactionToken);
+            CommitTransaction(ctx, reasons, failed, results.Select(r => (r.Action.Table, r.Action.RowKey, r.Old, r.New, r.Action.Kind == "ConditionCheck")),
+                capacities, token, hash);
             return 0;
         });
+        return TransactionOutput(input, capacities);
+    }
+
+    /// <summary>
+    /// The end of a write transaction, inside the store transaction (TransactWriteItems and PartiQL's ExecuteTransaction):
+    /// cancels with the per-item reasons when any item failed, else writes every item (condition checks only read),
+    /// charging two units per KB as transactional writes cost, and remembers the client request token.
+    /// </summary>
+    private void CommitTransaction(RequestContext ctx, List<object?> reasons, bool failed,
+        IEnumerable<(TableRecord Table, string RowKey, Item? Old, Item? New, bool CheckOnly)> writes,
+        Dictionary<string, Capacity> capacities, string? token, string? hash)
+    {
+        if (failed)
+        {
+            var codes = string.Join(", ", reasons.Select(r => (string)((Dictionary<string, object?>)r!)["Code"]!));
+            throw new AwsException("TransactionCanceledException",
+                $"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
+                fields: new() { ["CancellationReasons"] = reasons });
+        }
+        foreach (var (table, rowKey, old, item, checkOnly) in writes)
+        {
+            if (!capacities.TryGetValue(table.TableName, out var capacity)) capacities[table.TableName] = capacity = new Capacity(table.TableName);
+            if (checkOnly)
+            {
+                capacity.AddTable(Capacity.ReadUnits(old is null ? 0 : ItemSize.Of(old), true) * 2);
+                continue;
+            }
+            _store.WriteItem(ctx.Scope, table, rowKey, old, item);
+            capacity.AddWrite(table, old, item);
+            capacity.AddWrite(table, old, item);
+        }
+        if (token is not null)
+            env.State.Table("dynamodb", "tokens").Put(ctx.Scope, token, new TransactionToken(hash!, ctx.Now), DynamoDbTokenJsonContext.Default.TransactionToken);
+    }
+
+    private static Dictionary<string, object?> TransactionOutput(Dictionary<string, object?> input, Dictionary<string, Capacity> capacities)
+    {
         var output = new Dictionary<string, object?>();
         var consumed = capacities.Values.Select(c => (object?)c.Report(input.GetString("ReturnConsumedCapacity"))).Where(r => r is not null).ToList();
         if (consumed.Count > 0) output["ConsumedCapacity"] = consumed;

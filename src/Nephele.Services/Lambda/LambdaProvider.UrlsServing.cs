@@ -30,7 +30,7 @@ public sealed partial class LambdaProvider
             await FunctionUrlEvent.WriteMessageAsync(http, 404, "Not Found");
             return;
         }
-        var request = ToAwsRequest(http);
+        var request = HttpAdapter.ToAwsRequest(http);
         var body = await request.ReadBodyAsync(http.RequestAborted);
         if (config.Cors is { } cors && FunctionUrlEvent.IsPreflight(request))
         {
@@ -104,27 +104,6 @@ public sealed partial class LambdaProvider
             Region = scope.Region,
             Clock = _env.Clock,
             Aborted = ct,
-        };
-    }
-
-    private static AwsRequest ToAwsRequest(HttpContext http)
-    {
-        var headers = new HeaderMap();
-        foreach (var (name, values) in http.Request.Headers)
-            foreach (var value in values)
-                if (value is not null) headers.Add(name, value);
-        var feature = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>();
-        var rawTarget = feature?.RawTarget ?? (http.Request.Path + http.Request.QueryString);
-        var q = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        return new AwsRequest
-        {
-            Method = http.Request.Method,
-            Path = q < 0 ? rawTarget : rawTarget[..q],
-            QueryString = q < 0 ? "" : rawTarget[(q + 1)..],
-            Host = http.Request.Host.Value ?? "localhost",
-            Headers = headers,
-            Body = http.Request.Body,
-            SourceIp = http.Connection.RemoteIpAddress?.ToString(),
         };
     }
 
