@@ -20,6 +20,8 @@ public sealed partial class SnsProvider : IAwsProvider, IDisposable
     private readonly IResourceTable _subscriptions;
     private readonly IResourceTable _deduplication;
     private readonly IResourceTable _recorded;
+    private readonly IResourceTable _settings;
+    private readonly IResourceTable _sandbox;
     private readonly IResourceTable _applications;
     private readonly IResourceTable _endpoints;
     private readonly MessageSigner _signer;
@@ -34,6 +36,8 @@ public sealed partial class SnsProvider : IAwsProvider, IDisposable
         _subscriptions = env.State.Table("sns", "subscriptions");
         _deduplication = env.State.Table("sns", "deduplication");
         _recorded = env.State.Table("sns", "recorded");
+        _settings = env.State.Table("sns", "settings");
+        _sandbox = env.State.Table("sns", "sms-sandbox");
         _applications = env.State.Table("sns", "applications");
         _endpoints = env.State.Table("sns", "endpoints");
         _log = env.Logging.CreateLogger("Nephele.Sns");
@@ -71,6 +75,7 @@ public sealed partial class SnsProvider : IAwsProvider, IDisposable
             .On("Publish", Publish)
             .On("PublishBatch", PublishBatch);
         RegisterPlatform(operations);
+        RegisterSms(operations);
         // Deliveries stored before a restart go out again.
         _http.Start();
     }

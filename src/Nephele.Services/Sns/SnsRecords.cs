@@ -113,6 +113,7 @@ internal sealed class PlatformEndpointRecord
 }
 
 [JsonSerializable(typeof(TopicRecord))]
+[JsonSerializable(typeof(SandboxNumber))]
 [JsonSerializable(typeof(SubscriptionRecord))]
 [JsonSerializable(typeof(PendingHttpDelivery))]
 [JsonSerializable(typeof(RecordedMessage))]
