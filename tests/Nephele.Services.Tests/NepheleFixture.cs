@@ -38,3 +38,9 @@ public class NepheleFixture : IAsyncLifetime
 
     public HttpClient Http() => new() { BaseAddress = Server.Endpoint };
 }
+
+/// <summary>A Nephele that verifies every signature (--enforce-signatures).</summary>
+public sealed class SignatureEnforcingFixture : NepheleFixture
+{
+    protected override void Configure(NepheleOptions options) => options.EnforceSignatures = true;
+}

@@ -141,22 +141,7 @@ public sealed partial class DynamoDbProvider
             }
             gets.Add((select, table, ItemKeys.RowKeyOfKey(table, key)));
         }
-        if (gets.GroupBy(g => (g.Table.TableId, g.RowKey)).Any(g => g.Count() > 1))
-            throw AwsException.Validation("Transaction request cannot include multiple operations on one item");
-        var capacities = new Dictionary<string, Capacity>();
-        var responses = _store.Transaction(() => gets.Select(g =>
-        {
-            var item = _store.GetItem(ctx.Scope, g.Table, g.RowKey);
-            if (!capacities.TryGetValue(g.Table.TableName, out var capacity)) capacities[g.Table.TableName] = capacity = new Capacity(g.Table.TableName) { Read = true };
-            capacity.AddTable(Capacity.ReadUnits(item is null ? 0 : ItemSize.Of(item), true) * 2);
-            var response = new Dictionary<string, object?>();
-            if (SelectOne(item, g.Select) is { } found) response["Item"] = AttributeValueWire.WriteItem(found);
-            return (object?)response;
-        }).ToList());
-        var output = new Dictionary<string, object?> { ["Responses"] = responses };
-        var consumed = capacities.Values.Select(c => (object?)c.Report(input.GetString("ReturnConsumedCapacity"))).Where(c => c is not null).ToList();
-        if (consumed.Count > 0) output["ConsumedCapacity"] = consumed;
-        return output;
+        return ReadTransaction(ctx, input, gets.Select(g => (g.Table, g.RowKey, (Func<Item, Item?>)(item => SelectOne(item, g.Select)))).ToList());
     }
 
     private Dictionary<string, object?> TransactionWrites(RequestContext ctx, Dictionary<string, object?> input,
@@ -174,8 +159,7 @@ public sealed partial class DynamoDbProvider
                 throw AwsException.Validation($"Validation failed in TransactStatements[{i}]: {e.Message}");
             }
         }
-        if (writes.GroupBy(w => (w.Write.Table.TableId, w.Write.RowKey)).Any(g => g.Count() > 1))
-            throw AwsException.Validation("Transaction request cannot include multiple operations on one item");
+        RejectRepeatedItems(writes.Select(w => (w.Write.Table, w.Write.RowKey)));
         var token = input.GetString("ClientRequestToken");
         var hash = token is null ? null : RequestHash.Of(input.GetList("TransactStatements"));
         var capacities = new Dictionary<string, Capacity>();

@@ -54,8 +54,7 @@ public sealed partial class DynamoDbProvider
             }
             actions.Add(new TransactAction(kind, table, rowKey, key, item, expressions, spec));
         }
-        if (actions.GroupBy(a => (a.Table.TableId, a.RowKey)).Any(g => g.Count() > 1))
-            throw AwsException.Validation("Transaction request cannot include multiple operations on one item");
+        RejectRepeatedItems(actions.Select(a => (a.Table, a.RowKey)));
         var token = input.GetString("ClientRequestToken");
         var hash = token is null ? null : RequestHash.Of(input.GetList("TransactItems"));
         var capacities = new Dictionary<string, Capacity>();
@@ -170,8 +169,18 @@ public sealed partial class DynamoDbProvider
             var rowKey = ItemKeys.RowKeyOfKey(table, AttributeValueWire.ReadItem(spec.GetStruct("Key")));
             gets.Add((table, rowKey, RequestExpressions.Parse(spec, "ProjectionExpression is null").Projection));
         }
-        if (gets.GroupBy(g => (g.Table.TableId, g.RowKey)).Any(g => g.Count() > 1))
-            throw AwsException.Validation("Transaction request cannot include multiple operations on one item");
+        return ReadTransaction(ctx, input, gets.Select(g => (g.Table, g.RowKey,
+            (Func<Item, Item?>)(item => g.Projection is null ? item : Documents.Project(item, g.Projection)))).ToList());
+    }
+
+    /// <summary>
+    /// The read side of a transaction (TransactGetItems and PartiQL's read-only ExecuteTransaction): every item read in
+    /// one store transaction at two units per KB, each answered as <c>shape</c> makes it (null: no Item in the response).
+    /// </summary>
+    private Dictionary<string, object?> ReadTransaction(RequestContext ctx, Dictionary<string, object?> input,
+        List<(TableRecord Table, string RowKey, Func<Item, Item?> Shape)> gets)
+    {
+        RejectRepeatedItems(gets.Select(g => (g.Table, g.RowKey)));
         var capacities = new Dictionary<string, Capacity>();
         var responses = _store.Transaction(() => gets.Select(g =>
         {
@@ -179,12 +188,17 @@ public sealed partial class DynamoDbProvider
             if (!capacities.TryGetValue(g.Table.TableName, out var capacity)) capacities[g.Table.TableName] = capacity = new Capacity(g.Table.TableName) { Read = true };
             capacity.AddTable(Capacity.ReadUnits(item is null ? 0 : ItemSize.Of(item), true) * 2);
             var response = new Dictionary<string, object?>();
-            if (item is not null) response["Item"] = AttributeValueWire.WriteItem(g.Projection is null ? item : Documents.Project(item, g.Projection));
+            if (item is not null && g.Shape(item) is { } shaped) response["Item"] = AttributeValueWire.WriteItem(shaped);
             return (object?)response;
         }).ToList());
-        var output = new Dictionary<string, object?> { ["Responses"] = responses };
-        var consumed = capacities.Values.Select(c => (object?)c.Report(input.GetString("ReturnConsumedCapacity"))).Where(r => r is not null).ToList();
-        if (consumed.Count > 0) output["ConsumedCapacity"] = consumed;
+        var output = TransactionOutput(input, capacities);
+        output["Responses"] = responses;
         return output;
+    }
+
+    private static void RejectRepeatedItems(IEnumerable<(TableRecord Table, string RowKey)> items)
+    {
+        if (items.GroupBy(i => (i.Table.TableId, i.RowKey)).Any(g => g.Count() > 1))
+            throw AwsException.Validation("Transaction request cannot include multiple operations on one item");
     }
 }

@@ -50,7 +50,7 @@ public sealed partial class SecretsManagerProvider
             "description" => Has(r.Description),
             "tag-key" => r.Tags.Any(t => Has(t.Key)),
             "tag-value" => r.Tags.Any(t => Has(t.Value)),
-            "primary-region" => Has(r.PrimaryRegion ?? (r.Replicas.Count > 0 ? r.Arn.Split(':')[3] : null)),
+            "primary-region" => Has(PrimaryRegionOf(r)),
             "owning-service" => false,
             "all" => Has(r.Name) || Has(r.Description) || r.Tags.Any(t => Has(t.Key) || Has(t.Value)),
             _ => throw InvalidParameter($"Invalid filter key: {key}"),
@@ -71,7 +71,7 @@ public sealed partial class SecretsManagerProvider
         ["SecretVersionsToStages"] = r.Versions.Where(v => v.Stages.Count > 0)
             .ToDictionary(v => v.VersionId, v => (object?)Strings(v.Stages)),
         ["CreatedDate"] = r.CreatedDate,
-        ["PrimaryRegion"] = r.PrimaryRegion ?? (r.Replicas.Count > 0 ? r.Arn.Split(':')[3] : null),
+        ["PrimaryRegion"] = PrimaryRegionOf(r),
         ["ReplicationStatus"] = ReplicationStatus(r),
     };
 

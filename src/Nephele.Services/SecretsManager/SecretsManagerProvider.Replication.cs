@@ -140,6 +140,10 @@ public sealed partial class SecretsManagerProvider
     private static string ReplicaArn(string arn, string fromRegion, string toRegion) =>
         arn.Replace($":secretsmanager:{fromRegion}:", $":secretsmanager:{toRegion}:", StringComparison.Ordinal);
 
+    /// <summary>The primary's region for a replica or a replicated primary (its own, from its ARN); null for a secret
+    /// without replication.</summary>
+    private static string? PrimaryRegionOf(SecretRecord r) => r.PrimaryRegion ?? (r.Replicas.Count > 0 ? r.Arn.Split(':')[3] : null);
+
     private static Scope In(RequestContext ctx, string region) => new(ctx.AccountId, region);
 
     private static AwsException NotOnReplica() =>

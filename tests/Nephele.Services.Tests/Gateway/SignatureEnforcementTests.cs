@@ -6,23 +6,9 @@ using Nephele.Core.Gateway;
 namespace Nephele.Services.Tests.Gateway;
 
 /// <summary>With --enforce-signatures, real SDK signatures verify and wrong ones get AWS's errors.</summary>
-public sealed class SignatureEnforcementTests : IAsyncLifetime
+public sealed class SignatureEnforcementTests(SignatureEnforcingFixture nephele) : IClassFixture<SignatureEnforcingFixture>
 {
-    private NepheleServer _server = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = NepheleServer.Create(new NepheleOptions
-        {
-            Port = 0,
-            Ephemeral = true,
-            EnforceSignatures = true,
-            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-        }, ServiceCatalog.Create);
-        await _server.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    private readonly NepheleServer _server = nephele.Server;
 
     private AmazonSecurityTokenServiceClient Sts(AWSCredentials credentials) =>
         new(credentials, new AmazonSecurityTokenServiceConfig { ServiceURL = _server.Endpoint.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });

@@ -191,23 +191,9 @@ public sealed class S3PostObjectTests(NepheleFixture nephele) : IClassFixture<Ne
 }
 
 /// <summary>With signature enforcement on, the policy's signature is verified and anonymous forms are refused.</summary>
-public sealed class S3SignedPostObjectTests : IAsyncLifetime
+public sealed class S3SignedPostObjectTests(SignatureEnforcingFixture nephele) : IClassFixture<SignatureEnforcingFixture>
 {
-    private NepheleServer _server = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = NepheleServer.Create(new NepheleOptions
-        {
-            Port = 0,
-            Ephemeral = true,
-            EnforceSignatures = true,
-            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-        }, ServiceCatalog.Create);
-        await _server.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    private readonly NepheleServer _server = nephele.Server;
 
     [Fact]
     public async Task Only_a_correctly_signed_policy_uploads()
