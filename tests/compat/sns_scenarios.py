@@ -1,6 +1,7 @@
 """SNS topics, subscriptions and fan-out to SQS through boto3 and the AWS CLI."""
 import json
 import uuid
+import urllib.parse
 import urllib.request
 
 
@@ -101,10 +102,25 @@ def cli_topic_lifecycle(c):
     c.cli("sns", "get-topic-attributes", "--topic-arn", topic, expect_error=True)
 
 
+def boto3_sms_opt_out_and_opt_in(c):
+    sns = c.boto3("sns")
+    phone = "+1555" + uuid.uuid4().int.__str__()[:7]
+    assert sns.check_if_phone_number_is_opted_out(phoneNumber=phone)["isOptedOut"] is False
+    # The recipient's STOP reply, simulated through Nephele's internal endpoint.
+    request = urllib.request.Request(f"{c.endpoint}/_aws/sns/sms-opt-outs?phoneNumber={urllib.parse.quote(phone)}", method="POST")
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 204
+    assert sns.check_if_phone_number_is_opted_out(phoneNumber=phone)["isOptedOut"] is True
+    assert phone in sns.list_phone_numbers_opted_out()["phoneNumbers"]
+    sns.opt_in_phone_number(phoneNumber=phone)
+    assert sns.check_if_phone_number_is_opted_out(phoneNumber=phone)["isOptedOut"] is False
+
+
 SNS_SCENARIOS = [(f.__name__, f) for f in [
     boto3_publish_fans_out_to_queues_in_the_envelope,
     boto3_raw_delivery_with_filter_policy,
     boto3_fifo_topic_to_fifo_queue,
     boto3_errors_match_aws,
     cli_topic_lifecycle,
+    boto3_sms_opt_out_and_opt_in,
 ]]

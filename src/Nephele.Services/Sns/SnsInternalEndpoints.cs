@@ -13,10 +13,10 @@ internal static class SnsInternalEndpoints
 {
     private const string Prefix = "/_aws/sns";
 
-    public static void Map(InternalRoutes routes, MessageSigner signer, IResourceTable recorded, IResourceTable subscriptions) =>
-        routes.Map(Prefix, http => Handle(http, signer, recorded, subscriptions));
+    public static void Map(InternalRoutes routes, MessageSigner signer, IResourceTable recorded, IResourceTable subscriptions, IResourceTable optOuts, TimeProvider clock) =>
+        routes.Map(Prefix, http => Handle(http, signer, recorded, subscriptions, optOuts, clock));
 
-    private static Task Handle(HttpContext http, MessageSigner signer, IResourceTable recorded, IResourceTable subscriptions)
+    private static Task Handle(HttpContext http, MessageSigner signer, IResourceTable recorded, IResourceTable subscriptions, IResourceTable optOuts, TimeProvider clock)
     {
         var path = (http.Request.Path.Value ?? "")[Prefix.Length..].TrimEnd('/');
         var method = http.Request.Method;
@@ -32,6 +32,7 @@ internal static class SnsInternalEndpoints
             ("DELETE", "/email-messages") => Clear(http, recorded, ["email", "email-json"], "email"),
             ("GET", "/platform-endpoint-messages") => List(http, recorded, ["application"], "platform_endpoint_messages", "endpointArn"),
             ("DELETE", "/platform-endpoint-messages") => Clear(http, recorded, ["application"], "endpointArn"),
+            ("POST", "/sms-opt-outs") => OptOut(http, optOuts, clock),
             _ => Text(http, 404, $"No internal endpoint {method} {http.Request.Path}.", "text/plain"),
         };
     }
@@ -91,6 +92,17 @@ internal static class SnsInternalEndpoints
         var only = http.Request.Query[filter].FirstOrDefault();
         foreach (var (key, message) in Messages(recorded, scope, protocols).ToList())
             if (only is null || message.Endpoint == only) recorded.Delete(scope, key);
+        http.Response.StatusCode = 204;
+        return Task.CompletedTask;
+    }
+
+    // A recipient replying STOP: POST /_aws/sns/sms-opt-outs?phoneNumber=+15550100 puts the number on the account's opt-out list.
+    private static Task OptOut(HttpContext http, IResourceTable optOuts, TimeProvider clock)
+    {
+        var phone = http.Request.Query["phoneNumber"].FirstOrDefault();
+        if (string.IsNullOrEmpty(phone) || !phone.Any(char.IsAsciiDigit))
+            return Text(http, 400, "Give the number that replied STOP as ?phoneNumber=+15550100.", "text/plain");
+        SnsProvider.OptOut(optOuts, ScopeOf(http), phone, clock.GetUtcNow());
         http.Response.StatusCode = 204;
         return Task.CompletedTask;
     }

@@ -148,6 +148,12 @@ public sealed partial class SnsProvider
     {
         if (!IsPhoneNumber(phone)) throw SnsErrors.InvalidParameter($"Invalid parameter: PhoneNumber Reason: {phone} is not valid to publish to");
         var messageId = Guid.NewGuid().ToString();
+        // AWS accepts the publish and drops the SMS (its delivery status says the number is opted out).
+        if (IsOptedOut(ctx.Scope, phone))
+        {
+            LogOptedOut(_log, phone);
+            return messageId;
+        }
         RecordMessage(ctx.Scope, new RecordedMessage
         {
             MessageId = messageId,

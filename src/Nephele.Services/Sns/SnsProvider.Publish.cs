@@ -206,6 +206,9 @@ public sealed partial class SnsProvider
                 case "email-json":
                     Record(topic.Scope, subscription, messageId, SnsEnvelope.Notification(NotificationFor("email-json"), unsubscribeUrl), request.Subject, timestamp);
                     break;
+                case "sms" when IsOptedOut(topic.Scope, subscription.Endpoint):
+                    LogOptedOut(_log, subscription.Endpoint);
+                    break;
                 default:
                     Record(topic.Scope, subscription, messageId, request.MessageFor(subscription.Protocol), request.Subject, timestamp);
                     break;

@@ -22,6 +22,7 @@ public sealed partial class SnsProvider : IAwsProvider, IDisposable
     private readonly IResourceTable _recorded;
     private readonly IResourceTable _settings;
     private readonly IResourceTable _sandbox;
+    private readonly IResourceTable _optOuts;
     private readonly IResourceTable _applications;
     private readonly IResourceTable _endpoints;
     private readonly MessageSigner _signer;
@@ -38,12 +39,13 @@ public sealed partial class SnsProvider : IAwsProvider, IDisposable
         _recorded = env.State.Table("sns", "recorded");
         _settings = env.State.Table("sns", "settings");
         _sandbox = env.State.Table("sns", "sms-sandbox");
+        _optOuts = env.State.Table("sns", "sms-opt-outs");
         _applications = env.State.Table("sns", "applications");
         _endpoints = env.State.Table("sns", "endpoints");
         _log = env.Logging.CreateLogger("Nephele.Sns");
         _signer = new MessageSigner(env.State);
         _http = new HttpDispatcher(env, _log);
-        SnsInternalEndpoints.Map(env.Routes, _signer, _recorded, _subscriptions);
+        SnsInternalEndpoints.Map(env.Routes, _signer, _recorded, _subscriptions, _optOuts, env.Clock);
         // Other services (S3 notifications, Lambda destinations and dead-letter targets) publish to topics by ARN through the bus.
         env.Events.RegisterTarget("sns", this);
     }
@@ -76,6 +78,7 @@ public sealed partial class SnsProvider : IAwsProvider, IDisposable
             .On("PublishBatch", PublishBatch);
         RegisterPlatform(operations);
         RegisterSms(operations);
+        RegisterSmsOptOuts(operations);
         // Deliveries stored before a restart go out again.
         _http.Start();
     }

@@ -114,6 +114,7 @@ internal sealed class PlatformEndpointRecord
 
 [JsonSerializable(typeof(TopicRecord))]
 [JsonSerializable(typeof(SandboxNumber))]
+[JsonSerializable(typeof(SmsOptOut))]
 [JsonSerializable(typeof(SubscriptionRecord))]
 [JsonSerializable(typeof(PendingHttpDelivery))]
 [JsonSerializable(typeof(RecordedMessage))]

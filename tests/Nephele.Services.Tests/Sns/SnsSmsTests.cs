@@ -42,6 +42,41 @@ public sealed partial class SnsSmsTests(NepheleFixture nephele) : SnsTestBase(ne
         Assert.Equal("false", (await Sns.Call("GetSMSSandboxAccountStatus")).Descendants().First(e => e.Name.LocalName == "IsInSandbox").Value);
     }
 
+    [Fact]
+    public async Task A_number_that_replied_STOP_gets_no_SMS_until_opted_in_again_once_in_30_days()
+    {
+        var phone = "+1555" + Random.Shared.Next(1_000_000, 9_999_999);
+        using var http = Nephele.Http();
+        Assert.Equal("false", await OptedOut(phone));
+        (await http.PostAsync($"/_aws/sns/sms-opt-outs?phoneNumber={Uri.EscapeDataString(phone)}", null)).EnsureSuccessStatusCode();
+        Assert.Equal("true", await OptedOut(phone));
+        var listed = await Sns.Call("ListPhoneNumbersOptedOut");
+        Assert.Contains(listed.Descendants(), e => e.Name.LocalName == "member" && e.Value == phone);
+
+        await Sns.Call("Publish", ("PhoneNumber", phone), ("Message", "dropped"));
+        Assert.Equal("{}", (await SmsTo(http, phone)).ToString());
+
+        await Sns.Call("OptInPhoneNumber", ("phoneNumber", phone));
+        Assert.Equal("false", await OptedOut(phone));
+        await Sns.Call("Publish", ("PhoneNumber", phone), ("Message", "delivered"));
+        Assert.Equal("delivered", (await SmsTo(http, phone)).GetProperty(phone)[0].GetProperty("Message").GetString());
+
+        (await http.PostAsync($"/_aws/sns/sms-opt-outs?phoneNumber={Uri.EscapeDataString(phone)}", null)).EnsureSuccessStatusCode();
+        Assert.Equal("InvalidParameter", (await Sns.Fail("OptInPhoneNumber", ("phoneNumber", phone))).Code);
+        Assert.Equal("true", await OptedOut(phone));
+        (await http.PostAsync("/_nephele/clock", System.Net.Http.Json.JsonContent.Create(new Dictionary<string, string> { ["advance"] = "P30D" }))).EnsureSuccessStatusCode();
+        await Sns.Call("OptInPhoneNumber", ("phoneNumber", phone));
+        Assert.Equal("false", await OptedOut(phone));
+
+        Assert.Equal("InvalidParameter", (await Sns.Fail("CheckIfPhoneNumberIsOptedOut", ("phoneNumber", "not-a-number"))).Code);
+    }
+
+    private async Task<string> OptedOut(string phone) =>
+        (await Sns.Call("CheckIfPhoneNumberIsOptedOut", ("phoneNumber", phone))).Descendants().First(e => e.Name.LocalName == "isOptedOut").Value;
+
+    private static async Task<JsonElement> SmsTo(HttpClient http, string phone) =>
+        JsonDocument.Parse(await http.GetStringAsync($"/_aws/sns/sms-messages?phoneNumber={Uri.EscapeDataString(phone)}")).RootElement.GetProperty("sms_messages");
+
     private async Task<string?> SandboxStatus(string phone)
     {
         var listed = await Sns.Call("ListSMSSandboxPhoneNumbers");
