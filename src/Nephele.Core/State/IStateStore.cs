@@ -56,6 +56,14 @@ public interface IResourceTable
     /// <summary>Every scope that has rows in this table, for background sweepers (TTL, timers).</summary>
     IReadOnlyList<Scope> Scopes();
     long Count(Scope scope);
+    /// <summary>
+    /// A number that changes after every committed write to this table (in any scope) and after a reset, so a cache
+    /// above the store can tell that what it read is still current: read the stamp, then the rows, and trust them
+    /// while the stamp is unchanged. A shared backend must move it for other nodes' writes too.
+    /// </summary>
+    long ChangeStamp { get; }
+    /// <summary>True on a thread inside a transaction that has written this table: its reads may see uncommitted rows.</summary>
+    bool HasPendingWrites { get; }
 }
 
 /// <summary>A key interval for <see cref="IResourceTable.Range"/>; a null bound is unbounded.</summary>

@@ -1,8 +1,17 @@
 namespace Nephele.Core.State;
 
-/// <summary>One service's table in a <see cref="SqliteStateStore"/>; holds no state of its own.</summary>
+/// <summary>One service's table in a <see cref="SqliteStateStore"/>; holds no rows of its own, only its change stamp.</summary>
 internal sealed class SqliteResourceTable(SqliteStateStore store, string service, string table) : IResourceTable
 {
+    private long _changeStamp;
+
+    public long ChangeStamp => Interlocked.Read(ref _changeStamp);
+
+    public bool HasPendingWrites => store.HasPendingWrites(this);
+
+    /// <summary>Called by the store once a write to this table has committed (or rolled back: a harmless extra move).</summary>
+    internal void Changed() => Interlocked.Increment(ref _changeStamp);
+
     public byte[]? Get(Scope scope, string key)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -14,7 +23,7 @@ internal sealed class SqliteResourceTable(SqliteStateStore store, string service
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        using var write = store.BeginWrite();
+        using var write = store.BeginWrite(this);
         write.Statements.Put(service, table, scope, key, value);
     }
 
@@ -22,14 +31,14 @@ internal sealed class SqliteResourceTable(SqliteStateStore store, string service
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        using var write = store.BeginWrite();
+        using var write = store.BeginWrite(this);
         return write.Statements.TryAdd(service, table, scope, key, value);
     }
 
     public bool Delete(Scope scope, string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        using var write = store.BeginWrite();
+        using var write = store.BeginWrite(this);
         return write.Statements.Delete(service, table, scope, key);
     }
 

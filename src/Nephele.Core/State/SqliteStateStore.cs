@@ -25,6 +25,8 @@ public sealed class SqliteStateStore : IStateStore
     private readonly ConcurrentBag<SqliteStatements> _idleReaders = [];
     private readonly ConcurrentDictionary<(string, string), SqliteResourceTable> _tables = new();
     private int _transactionDepth;
+    // Tables written by the open transaction; their change stamps move once it ends. Guarded by the writer lock.
+    private readonly HashSet<SqliteResourceTable> _written = [];
     private volatile bool _disposed;
 
     public IBlobStore Blobs { get; }
@@ -143,9 +145,19 @@ public sealed class SqliteStateStore : IStateStore
             finally
             {
                 _transactionDepth = depth;
+                if (depth == 0) AnnounceWrites();
             }
             return result;
         }
+    }
+
+    /// <summary>Whether the current thread's open transaction has written <paramref name="table"/>.</summary>
+    internal bool HasPendingWrites(SqliteResourceTable table) => _writeLock.IsHeldByCurrentThread && _written.Contains(table);
+
+    private void AnnounceWrites()
+    {
+        foreach (var table in _written) table.Changed();
+        _written.Clear();
     }
 
     private void RollBack(string sql)
@@ -170,6 +182,7 @@ public sealed class SqliteStateStore : IStateStore
             return 0;
         });
         Blobs.Reset(service);
+        foreach (var table in _tables.Values) table.Changed();
     }
 
     public string? GetMeta(string key)
@@ -192,8 +205,12 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    /// <summary>The writer's statements with the writer lock held; dispose the lease to release it.</summary>
-    internal WriteLease BeginWrite()
+    /// <summary>
+    /// The writer's statements with the writer lock held; dispose the lease to release it. A write to
+    /// <paramref name="table"/> moves its change stamp after it commits: at once outside a transaction, else when the
+    /// transaction ends.
+    /// </summary>
+    internal WriteLease BeginWrite(SqliteResourceTable? table = null)
     {
         _writeLock.Enter();
         if (_disposed)
@@ -201,7 +218,7 @@ public sealed class SqliteStateStore : IStateStore
             _writeLock.Exit();
             ThrowIfDisposed();
         }
-        return new WriteLease(this);
+        return new WriteLease(this, table);
     }
 
     /// <summary>Statements to read with: the writer's inside a transaction or in memory, else a pooled reader.</summary>
@@ -259,16 +276,21 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    private void EndWrite()
+    private void EndWrite(SqliteResourceTable? table)
     {
         _checkpointer?.Wrote();
+        if (table is not null)
+        {
+            if (_transactionDepth > 0) _written.Add(table);
+            else table.Changed();
+        }
         _writeLock.Exit();
     }
 
-    internal readonly ref struct WriteLease(SqliteStateStore store)
+    internal readonly ref struct WriteLease(SqliteStateStore store, SqliteResourceTable? table)
     {
         public SqliteStatements Statements => store._write;
-        public void Dispose() => store.EndWrite();
+        public void Dispose() => store.EndWrite(table);
     }
 
     /// <summary>A pooled reader, or the writer (with its lock held) when <c>pooled</c> is false.</summary>
@@ -279,7 +301,7 @@ public sealed class SqliteStateStore : IStateStore
         public void Dispose()
         {
             if (pooled) store.ReturnReader(Statements);
-            else store.EndWrite();
+            else store.EndWrite(null);
         }
     }
 }

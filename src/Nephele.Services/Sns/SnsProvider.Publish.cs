@@ -25,7 +25,7 @@ public sealed partial class SnsProvider
         if (string.IsNullOrEmpty(arn)) return new() { ["MessageId"] = PublishToPhone(ctx, phone!, request) };
         if (endpointPublish) return new() { ["MessageId"] = PublishToPlatformEndpoint(ctx, arn, request) };
 
-        var topic = ResolveTopic(arn, string.IsNullOrEmpty(topicArn) ? "TargetArn" : "TopicArn");
+        var topic = ResolvePublishTopic(arn, string.IsNullOrEmpty(topicArn) ? "TargetArn" : "TopicArn");
         CheckFifo(topic, request);
         var baseUrl = BaseUrl(ctx);
         var prepared = Prepare(ctx.Now, topic, request);
@@ -38,7 +38,7 @@ public sealed partial class SnsProvider
 
     private Dictionary<string, object?> PublishBatch(RequestContext ctx, Dictionary<string, object?> input)
     {
-        var topic = RequireTopic(input);
+        var topic = ResolvePublishTopic(input.GetString("TopicArn") is { Length: > 0 } arn ? arn : throw MissingTopicArn(), "TopicArn");
         var entries = input.GetList("PublishBatchRequestEntries")?.OfType<Dictionary<string, object?>>().ToList() ?? [];
         if (entries.Count == 0) throw new AwsException("EmptyBatchRequest", "The batch request doesn't contain any entries.");
         if (entries.Count > 10) throw new AwsException("TooManyEntriesInBatchRequest", "The batch request contains more entries than permissible.");
@@ -116,7 +116,7 @@ public sealed partial class SnsProvider
     private PreparedPublish Prepare(DateTimeOffset now, TopicRef topic, PublishRequest request)
     {
         var messageId = Guid.NewGuid().ToString();
-        var subscriptions = SubscriptionsOf(topic).Where(s => !s.PendingConfirmation).ToList();
+        var subscriptions = PublishSubscriptionsOf(topic).Where(s => !s.PendingConfirmation).ToList();
         var signatures = new Dictionary<string, string>(StringComparer.Ordinal);
         if (subscriptions.Any(s => !s.RawMessageDelivery || s.Protocol == "lambda"))
         {

@@ -23,6 +23,8 @@ public sealed partial class SnsProvider : IAwsProvider, IDisposable
     private readonly IResourceTable _settings;
     private readonly IResourceTable _sandbox;
     private readonly IResourceTable _optOuts;
+    private readonly TableCache<(Scope, string), TopicRecord?> _topicCache;
+    private readonly TableCache<(Scope, string), List<SubscriptionRecord>> _subscriptionCache;
     private readonly IResourceTable _applications;
     private readonly IResourceTable _endpoints;
     private readonly MessageSigner _signer;
@@ -40,6 +42,8 @@ public sealed partial class SnsProvider : IAwsProvider, IDisposable
         _settings = env.State.Table("sns", "settings");
         _sandbox = env.State.Table("sns", "sms-sandbox");
         _optOuts = env.State.Table("sns", "sms-opt-outs");
+        _topicCache = new(_topics);
+        _subscriptionCache = new(_subscriptions);
         _applications = env.State.Table("sns", "applications");
         _endpoints = env.State.Table("sns", "endpoints");
         _log = env.Logging.CreateLogger("Nephele.Sns");
@@ -117,6 +121,18 @@ public sealed partial class SnsProvider : IAwsProvider, IDisposable
         return new TopicRef(scope, topic);
     }
 
+    /// <summary>
+    /// The topic a publish goes to, from memory while the topics table is unchanged: publishes only read it. Shared
+    /// between requests, so never modified (operations that change a topic use <see cref="ResolveTopic"/>).
+    /// </summary>
+    private TopicRef ResolvePublishTopic(string? arn, string member)
+    {
+        if (!TryParseArn(arn, out var scope, out var name, out var sub) || sub is not null)
+            throw SnsErrors.InvalidParameter($"Invalid parameter: {member}");
+        var topic = _topicCache.Get((scope, name), k => _topics.Get(k.Item1, k.Item2, SnsJsonContext.Default.TopicRecord)) ?? throw SnsErrors.TopicNotFound();
+        return new TopicRef(scope, topic);
+    }
+
     private TopicRef RequireTopic(Dictionary<string, object?> input) =>
         ResolveTopic(input.GetString("TopicArn") is { Length: > 0 } arn ? arn : throw MissingTopicArn());
 
@@ -141,6 +157,10 @@ public sealed partial class SnsProvider : IAwsProvider, IDisposable
 
     private List<SubscriptionRecord> SubscriptionsOf(TopicRef topic) =>
         [.. _subscriptions.Values(topic.Scope, SnsJsonContext.Default.SubscriptionRecord, topic.Name + "/")];
+
+    /// <summary>A topic's subscriptions as publishes read them: from memory while the subscriptions table is unchanged; read-only.</summary>
+    private IReadOnlyList<SubscriptionRecord> PublishSubscriptionsOf(TopicRef topic) =>
+        _subscriptionCache.Get((topic.Scope, topic.Name), _ => SubscriptionsOf(topic));
 
     /// <summary>Where Nephele answers the client, for URLs that point back at it (SubscribeURL, SigningCertURL).</summary>
     private static string BaseUrl(RequestContext ctx) => $"http://{(ctx.Request.Host is { Length: > 0 } host ? host : "localhost:4566")}";

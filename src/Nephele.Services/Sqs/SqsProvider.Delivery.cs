@@ -19,7 +19,7 @@ public sealed partial class SqsProvider : IDeliveryTarget
         var parts = delivery.TargetArn.Split(':');
         if (parts.Length != 6) return new(DeliveryOutcome.TargetNotFound, $"Not a queue ARN: {delivery.TargetArn}");
         var scope = new Scope(parts[4], parts[3]);
-        if (_queues.Get(scope, parts[5], SqsJsonContext.Default.QueueRecord) is not { } record)
+        if (CachedQueue(scope, parts[5]) is not { } record)
             return new(DeliveryOutcome.TargetNotFound, $"Queue {delivery.TargetArn} does not exist.");
         var queue = new QueueRef(scope, record);
 

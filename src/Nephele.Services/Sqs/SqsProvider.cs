@@ -13,6 +13,7 @@ public sealed partial class SqsProvider(ServiceEnvironment env) : IAwsProvider
 {
     private readonly IStateStore _state = env.State;
     private readonly IResourceTable _queues = env.State.Table("sqs", "queues");
+    private readonly TableCache<(Scope, string), QueueRecord?> _queueCache = new(env.State.Table("sqs", "queues"));
     private readonly IResourceTable _messages = env.State.Table("sqs", "messages");
     private readonly IResourceTable _deduplication = env.State.Table("sqs", "deduplication");
     private readonly IResourceTable _deleted = env.State.Table("sqs", "deleted-queues");
@@ -89,7 +90,7 @@ public sealed partial class SqsProvider(ServiceEnvironment env) : IAwsProvider
             url = ctx.Request.Path;
         }
         var (scope, name) = ParseQueueUrl(ctx, url);
-        var queue = _queues.Get(scope, name, SqsJsonContext.Default.QueueRecord) ?? throw SqsErrors.QueueDoesNotExist();
+        var queue = CachedQueue(scope, name) ?? throw SqsErrors.QueueDoesNotExist();
         return new QueueRef(scope, queue);
     }
 
@@ -129,8 +130,15 @@ public sealed partial class SqsProvider(ServiceEnvironment env) : IAwsProvider
         var parts = arn.Split(':');
         if (parts.Length != 6 || parts[2] != "sqs") return null;
         var scope = new Scope(parts[4], parts[3]);
-        return _queues.Get(scope, parts[5], SqsJsonContext.Default.QueueRecord) is { } queue ? new QueueRef(scope, queue) : null;
+        return CachedQueue(scope, parts[5]) is { } queue ? new QueueRef(scope, queue) : null;
     }
+
+    /// <summary>
+    /// A queue's record as every message operation reads it, from memory while the queues table is unchanged; shared,
+    /// so never modified (attribute changes re-read the row inside their transaction).
+    /// </summary>
+    private QueueRecord? CachedQueue(Scope scope, string name) =>
+        _queueCache.Get((scope, name), k => _queues.Get(k.Item1, k.Item2, SqsJsonContext.Default.QueueRecord));
 
     private void SaveQueue(QueueRef queue) => _queues.Put(queue.Scope, queue.Name, queue.Queue, SqsJsonContext.Default.QueueRecord);
 
