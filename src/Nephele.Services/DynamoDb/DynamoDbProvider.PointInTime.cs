@@ -36,7 +36,8 @@ public sealed partial class DynamoDbProvider
         TableRestores.CheckFree(_store, ctx.Scope, input.GetString("TargetTableName"));
         var (earliest, latest) = RestorableWindow(source, ctx.Now);
         var at = requested ?? latest;
-        if (at < earliest || at > latest)
+        // Clients send times to the millisecond: the window's ends count at that precision.
+        if (at < earliest.AddTicks(-(earliest.UtcTicks % TimeSpan.TicksPerMillisecond)) || at > latest.AddTicks(TimeSpan.TicksPerMillisecond))
             throw new AwsException("InvalidRestoreTimeException",
                 $"Invalid RestoreDateTime, the restore time must be between the earliest restorable time {earliest:yyyy-MM-ddTHH:mm:ss.fffZ} and the latest restorable time {latest:yyyy-MM-ddTHH:mm:ss.fffZ}");
         var table = TableRestores.Target(ctx, _kms, source, input, new RestoreRecord(null, source.TableArn, at));
