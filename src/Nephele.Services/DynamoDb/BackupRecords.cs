@@ -72,7 +72,11 @@ internal sealed record ImportRecord
     public string? RequestHash { get; init; }
 }
 
+/// <summary>A table's or stream's resource-based policy and its revision (epoch milliseconds, increasing).</summary>
+internal sealed record ResourcePolicyRecord(string Policy, string RevisionId);
+
 [JsonSerializable(typeof(BackupRecord))]
+[JsonSerializable(typeof(ResourcePolicyRecord))]
 [JsonSerializable(typeof(ExportRecord))]
 [JsonSerializable(typeof(ImportRecord))]
 internal sealed partial class DynamoDbBackupJsonContext : JsonSerializerContext;

@@ -9,7 +9,7 @@ namespace Nephele.Services.DynamoDb;
 
 /// <summary>
 /// ImportTable, DescribeImport, ListImports: an import reads every object under the S3 prefix from Nephele's own S3,
-/// creates the table from TableCreationParameters and writes the items — all before the call returns. The response says
+/// decompresses it (GZIP, ZSTD or NONE), creates the table from TableCreationParameters and writes the items — all before the call returns. The response says
 /// IN_PROGRESS and the table CREATING, as AWS's do; DescribeImport then says COMPLETED with the counts (lines DynamoDB
 /// would reject count in ErrorCount and are skipped), or FAILED with S3's error, in which case no table is created.
 /// </summary>
@@ -29,8 +29,6 @@ public sealed partial class DynamoDbProvider
         var compression = input.GetString("InputCompressionType") ?? "NONE";
         if (compression is not ("GZIP" or "ZSTD" or "NONE"))
             throw AwsException.Validation($"1 validation error detected: Value '{compression}' at 'inputCompressionType' failed to satisfy constraint: Member must satisfy enum value set: [GZIP, ZSTD, NONE]");
-        if (compression == "ZSTD")
-            throw AwsException.Validation("Nephele cannot decompress ZSTD input yet; use GZIP or NONE");
         var csv = input.GetStruct("InputFormatOptions")?.GetStruct("Csv");
         if (csv is not null && format != "CSV")
             throw AwsException.Validation("InputFormatOptions can only be specified when InputFormat is CSV");
@@ -97,7 +95,7 @@ public sealed partial class DynamoDbProvider
             _backups.PutImport(ctx.Scope, import with { ImportStatus = "FAILED", EndTime = ctx.Now, FailureCode = "S3" + e.Code, FailureMessage = e.Message });
             return new() { ["ImportTableDescription"] = response };
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or ZstdSharp.ZstdException)
         {
             _backups.PutImport(ctx.Scope, import with { ImportStatus = "FAILED", EndTime = ctx.Now, FailureCode = "InvalidCompression", FailureMessage = e.Message });
             return new() { ["ImportTableDescription"] = response };
@@ -143,7 +141,9 @@ public sealed partial class DynamoDbProvider
     private static string Decompress(byte[] body, string compression)
     {
         if (compression == "NONE") return Encoding.UTF8.GetString(body);
-        using var input = new GZipStream(new MemoryStream(body), CompressionMode.Decompress);
+        using Stream input = compression == "ZSTD"
+            ? new ZstdSharp.DecompressionStream(new MemoryStream(body))
+            : new GZipStream(new MemoryStream(body), CompressionMode.Decompress);
         using var output = new MemoryStream();
         input.CopyTo(output);
         return Encoding.UTF8.GetString(output.ToArray());

@@ -21,6 +21,7 @@ public sealed partial class DynamoDbProvider(ServiceEnvironment env) : IAwsProvi
         RegisterBackups(operations);
         RegisterExports(operations);
         RegisterImports(operations);
+        RegisterResourcePolicies(operations);
         operations.On("RestoreTableToPointInTime", RestoreTableToPointInTime);
         RegisterTables(operations);
     }

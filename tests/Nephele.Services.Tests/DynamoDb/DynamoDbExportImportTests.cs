@@ -190,4 +190,34 @@ public sealed class DynamoDbExportImportTests(NepheleFixture nephele) : DynamoDb
         var listed = (await ddb.ListImportsAsync(new ListImportsRequest())).ImportSummaryList;
         Assert.Contains(listed, i => i.ImportArn == arn && i.ImportStatus == ImportStatus.COMPLETED);
     }
+
+    [Fact]
+    public async Task Import_decompresses_zstd_dynamodb_json()
+    {
+        var bucket = await NewBucket();
+        var lines = "{\"Item\":{\"pk\":{\"S\":\"z1\"},\"n\":{\"N\":\"7\"}}}\n{\"Item\":{\"pk\":{\"S\":\"z2\"}}}\n{\"Item\":{\"other\":{\"S\":\"no key\"}}}\n";
+        using var compressor = new ZstdSharp.Compressor();
+        var body = compressor.Wrap(Encoding.UTF8.GetBytes(lines)).ToArray();
+        await S3().PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "z/data.json.zst", InputStream = new MemoryStream(body) });
+        var ddb = Ddb();
+        var target = NewName("zst");
+        var arn = (await ddb.ImportTableAsync(new ImportTableRequest
+        {
+            S3BucketSource = new S3BucketSource { S3Bucket = bucket, S3KeyPrefix = "z/" },
+            InputFormat = InputFormat.DYNAMODB_JSON,
+            InputCompressionType = InputCompressionType.ZSTD,
+            TableCreationParameters = new TableCreationParameters
+            {
+                TableName = target,
+                BillingMode = BillingMode.PAY_PER_REQUEST,
+                KeySchema = [new KeySchemaElement("pk", KeyType.HASH)],
+                AttributeDefinitions = [new AttributeDefinition("pk", "S")],
+            },
+        })).ImportTableDescription.ImportArn;
+        var done = (await ddb.DescribeImportAsync(new DescribeImportRequest { ImportArn = arn })).ImportTableDescription;
+        Assert.Equal(ImportStatus.COMPLETED, done.ImportStatus);
+        Assert.Equal(2, done.ImportedItemCount);
+        Assert.Equal(1, done.ErrorCount);
+        Assert.Equal("7", (await ddb.GetItemAsync(target, new() { ["pk"] = S("z1") })).Item["n"].N);
+    }
 }
