@@ -64,7 +64,7 @@ public sealed partial class DynamoDbProvider : IResourcePolicySource
             .RequestTags(ConditionKeys.TagsOf(request.GetValueOrDefault("Tags")))
             .TagKeys((request.GetValueOrDefault("TagKeys") as List<object?>)?.OfType<string>().ToList())
             .ResourceTags(table?.Tags);
-        return new AuthorizationTarget(arn, null, scope.AccountId) { Action = action, Context = keys.Build() };
+        return new AuthorizationTarget(arn, table is null ? null : TablePolicy(scope, table), scope.AccountId) { Action = action, Context = keys.Build() };
     }
 
     /// <summary>The partition key values of the item(s) a request names: its Key or Item, or a Query's equality on the

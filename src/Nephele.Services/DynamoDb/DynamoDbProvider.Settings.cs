@@ -113,6 +113,7 @@ public sealed partial class DynamoDbProvider
         var days = spec.GetInt("RecoveryPeriodInDays") ?? 35;
         if (days is < 1 or > 35)
             throw AwsException.Validation("1 validation error detected: Value at 'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed to satisfy constraint: Member must have value between 1 and 35");
+        var previous = table;
         table = table with
         {
             PointInTimeRecoveryEnabled = enabled,
@@ -120,6 +121,8 @@ public sealed partial class DynamoDbProvider
             PitrEnabledSince = enabled ? table.PitrEnabledSince ?? ctx.Now : null,
         };
         _store.Put(ctx.Scope, table);
+        // Disabling PITR discards the table's history, as AWS does; enabling again starts a new window.
+        if (previous.PointInTimeRecoveryEnabled && !enabled) _store.Purge(ctx.Scope, _store.History.Entries(table));
         return ContinuousBackups(ctx, table);
     });
 
@@ -128,9 +131,9 @@ public sealed partial class DynamoDbProvider
         var pitr = new Dictionary<string, object?> { ["PointInTimeRecoveryStatus"] = table.PointInTimeRecoveryEnabled ? "ENABLED" : "DISABLED" };
         if (table.PointInTimeRecoveryEnabled)
         {
-            var window = ctx.Now.AddDays(-table.RecoveryPeriodInDays);
-            pitr["EarliestRestorableDateTime"] = table.PitrEnabledSince > window ? table.PitrEnabledSince : window;
-            pitr["LatestRestorableDateTime"] = ctx.Now.AddMinutes(-5) > table.PitrEnabledSince ? ctx.Now.AddMinutes(-5) : table.PitrEnabledSince;
+            var (earliest, latest) = RestorableWindow(table, ctx.Now);
+            pitr["EarliestRestorableDateTime"] = earliest;
+            pitr["LatestRestorableDateTime"] = latest;
             pitr["RecoveryPeriodInDays"] = (long)table.RecoveryPeriodInDays;
         }
         return new()

@@ -8,6 +8,16 @@ public sealed partial class DynamoDbProvider
 {
     private Dictionary<string, object?> CreateTable(RequestContext ctx, Dictionary<string, object?> input)
     {
+        var table = NewTable(ctx, input);
+        if (!_store.Add(ctx.Scope, table)) throw InUse($"Table already exists: {table.TableName}");
+        // The table serves requests at once; the create response still says CREATING, as AWS's does, so
+        // clients that wait for ACTIVE (waiters, DescribeTable polls) see the transition.
+        return new() { ["TableDescription"] = TableDescriptions.Describe(table, new TableStats(), "CREATING", table.GlobalSecondaryIndexes.ToDictionary(g => g.IndexName, _ => "CREATING")) };
+    }
+
+    /// <summary>A new table's record from CreateTable's (or ImportTable's TableCreationParameters') members, validated.</summary>
+    private TableRecord NewTable(RequestContext ctx, Dictionary<string, object?> input)
+    {
         var name = input.GetString("TableName");
         TableDefinitions.ValidateTableName(name);
         var definitions = TableDefinitions.AttributeDefinitions(input);
@@ -39,7 +49,7 @@ public sealed partial class DynamoDbProvider
             throw AwsException.Validation($"One or more parameter values were invalid: Duplicate index name: {dup.Key}");
         TableDefinitions.CheckDefinitions(definitions, keys, gsis.Concat(lsis));
         var (streamEnabled, streamViewType) = StreamSpecifications.ForCreate(input.GetStruct("StreamSpecification"));
-        var table = new TableRecord
+        return new TableRecord
         {
             TableName = name!,
             TableId = Guid.NewGuid().ToString(),
@@ -58,11 +68,8 @@ public sealed partial class DynamoDbProvider
             StreamEnabled = streamEnabled,
             StreamViewType = streamViewType,
             LatestStreamLabel = streamEnabled ? StreamSpecifications.NewLabel(ctx.Now, null) : null,
+            Sse = SseSpecifications.Read(_kms, ctx.Scope, input.GetStruct("SSESpecification")),
         };
-        if (!_store.Add(ctx.Scope, table)) throw InUse($"Table already exists: {name}");
-        // The table serves requests at once; the create response still says CREATING, as AWS's does, so
-        // clients that wait for ACTIVE (waiters, DescribeTable polls) see the transition.
-        return new() { ["TableDescription"] = TableDescriptions.Describe(table, new TableStats(), "CREATING", gsis.ToDictionary(g => g.IndexName, _ => "CREATING")) };
     }
 
     private Dictionary<string, object?> DescribeTable(RequestContext ctx, Dictionary<string, object?> input)
@@ -90,6 +97,9 @@ public sealed partial class DynamoDbProvider
         if (table.DeletionProtectionEnabled)
             throw AwsException.Validation($"1 validation error detected: Table '{table.TableName}' can't be deleted while DeletionProtectionEnabled is set to True");
         var stats = _store.Stats(ctx.Scope, table);
+        // With PITR on, AWS keeps the deleted table as a SYSTEM backup for 35 days.
+        if (table.PointInTimeRecoveryEnabled)
+            _store.Transaction(() => TakeBackup(ctx.Scope, table, table.TableName + "$DeletedTableBackup", "SYSTEM", ctx.Now, ctx.Now.AddDays(35)));
         _store.Delete(ctx.Scope, table);
         return new() { ["TableDescription"] = TableDescriptions.Describe(table, stats, "DELETING") };
     }

@@ -11,10 +11,22 @@ public sealed partial class DynamoDbProvider(ServiceEnvironment env) : IAwsProvi
 {
     private readonly TableStore _store = new(env);
     private readonly TableSweeper _sweeper = new(env);
+    private readonly Kms.KmsEnvelope _kms = new(env);
+    private readonly BackupStore _backups = new(env.State);
 
     public string ServiceName => "dynamodb";
 
-    public void Register(OperationRegistry operations) => operations
+    public void Register(OperationRegistry operations)
+    {
+        RegisterBackups(operations);
+        RegisterExports(operations);
+        RegisterImports(operations);
+        RegisterResourcePolicies(operations);
+        operations.On("RestoreTableToPointInTime", RestoreTableToPointInTime);
+        RegisterTables(operations);
+    }
+
+    private void RegisterTables(OperationRegistry operations) => operations
         .On("CreateTable", CreateTable)
         .On("DescribeTable", DescribeTable)
         .On("ListTables", ListTables)

@@ -44,6 +44,14 @@ internal static class TableDescriptions
             d["LatestStreamLabel"] = t.LatestStreamLabel;
             d["LatestStreamArn"] = $"{t.TableArn}/stream/{t.LatestStreamLabel}";
         }
+        if (t.Sse is { } sse) d["SSEDescription"] = SseSpecifications.Describe(sse);
+        if (t.Restore is { } restore)
+        {
+            var summary = new Dictionary<string, object?> { ["RestoreDateTime"] = restore.RestoreDateTime, ["RestoreInProgress"] = status == "CREATING" };
+            if (restore.SourceBackupArn is not null) summary["SourceBackupArn"] = restore.SourceBackupArn;
+            if (restore.SourceTableArn is not null) summary["SourceTableArn"] = restore.SourceTableArn;
+            d["RestoreSummary"] = summary;
+        }
         return d;
     }
 

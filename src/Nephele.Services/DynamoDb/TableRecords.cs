@@ -55,6 +55,10 @@ internal sealed record TableRecord
     public bool StreamEnabled { get; init; }
     public string? StreamViewType { get; init; }
     public string? LatestStreamLabel { get; init; }
+    /// <summary>Encryption at rest with a KMS key (SSEType KMS); null for the AWS owned key, which DescribeTable does not show.</summary>
+    public SseRecord? Sse { get; init; }
+    /// <summary>Set on a table created by RestoreTableFromBackup or RestoreTableToPointInTime.</summary>
+    public RestoreRecord? Restore { get; init; }
 
     public string HashKey => KeySchema.First(k => k.KeyType == "HASH").AttributeName;
     public string? RangeKey => KeySchema.FirstOrDefault(k => k.KeyType == "RANGE")?.AttributeName;
@@ -66,6 +70,10 @@ internal sealed record TableRecord
 
     public IEnumerable<IndexRecord> Indexes => GlobalSecondaryIndexes.Concat(LocalSecondaryIndexes);
 }
+
+internal sealed record SseRecord(string SseType, string KmsMasterKeyArn);
+
+internal sealed record RestoreRecord(string? SourceBackupArn, string? SourceTableArn, DateTimeOffset RestoreDateTime);
 
 /// <summary>Running item count and size of a table, updated with every item write.</summary>
 internal sealed record TableStats

@@ -20,6 +20,7 @@ internal sealed class TableStore(IStateStore state, TimeProvider clock, StreamSt
     private readonly IResourceTable _tables = state.Table(Service, "tables");
     private readonly IResourceTable _stats = state.Table(Service, "stats");
     private readonly TimeToLiveIndex _ttl = new(state);
+    private readonly PointInTimeHistory _history = new(state);
 
     public TableStore(ServiceEnvironment env)
         : this(env.State, env.Clock, new StreamStore(env.State, env.Events, env.Logging.CreateLogger("Nephele.DynamoDbStreams")))
@@ -29,6 +30,8 @@ internal sealed class TableStore(IStateStore state, TimeProvider clock, StreamSt
     public StreamStore Streams => streams;
 
     public TimeToLiveIndex TimeToLive => _ttl;
+
+    public PointInTimeHistory History => _history;
 
     /// <summary>A state transaction; stream records it appended are published on the event bus once it commits.</summary>
     public T Transaction<T>(Func<T> work) => StreamStore.PublishAfter(() => state.Transaction(work));
@@ -89,6 +92,7 @@ internal sealed class TableStore(IStateStore state, TimeProvider clock, StreamSt
         });
         Purge(scope, Items(table));
         Purge(scope, _ttl.Entries(table));
+        Purge(scope, _history.Entries(table));
         foreach (var index in table.Indexes) Purge(scope, IndexEntries(table, index.IndexName));
     }
 
@@ -159,6 +163,7 @@ internal sealed class TableStore(IStateStore state, TimeProvider clock, StreamSt
         _stats.Put(scope, table.TableId, new TableStats { ItemCount = count, SizeBytes = size, Indexes = indexStats }, DynamoDbJsonContext.Default.TableStats);
         if (table.TimeToLiveEnabled) _ttl.Track(scope, table, rowKey, old, item);
         if (table.StreamEnabled) streams.Append(scope, table, old, item, byTimeToLive, clock.GetUtcNow());
+        if (table.PointInTimeRecoveryEnabled) _history.Record(scope, table, rowKey, old, item, clock.GetUtcNow());
     }
 
     /// <summary>Fills a new global secondary index from the table's items (UpdateTable's backfill).</summary>

@@ -7,7 +7,7 @@ namespace Nephele.Services.DynamoDb;
 /// <summary>
 /// DynamoDB's background work, on Nephele's clock: deletes items whose time-to-live has passed (AWS takes up to a
 /// few days; Nephele does it within <see cref="Period"/>), each deletion writing a REMOVE stream record attributed to
-/// the DynamoDB service, and applies the streams' 24-hour retention. Advancing the clock runs a pass at once, so
+/// the DynamoDB service, applies the streams' 24-hour retention and prunes point-in-time history past the recovery period. Advancing the clock runs a pass at once, so
 /// tests see the effect when the clock call returns. Until a pass deletes them, expired items are still read, as in AWS.
 /// </summary>
 internal sealed partial class TableSweeper : IDisposable
@@ -40,8 +40,12 @@ internal sealed partial class TableSweeper : IDisposable
             {
                 var now = _clock.GetUtcNow();
                 foreach (var scope in _store.Scopes())
-                    foreach (var table in _store.All(scope).Where(t => t.TimeToLiveEnabled).ToList())
-                        ExpireItems(scope, table, now);
+                    foreach (var table in _store.All(scope).ToList())
+                    {
+                        if (table.TimeToLiveEnabled) ExpireItems(scope, table, now);
+                        // Point-in-time history older than the recovery period can no longer be restored to.
+                        if (table.PointInTimeRecoveryEnabled) _store.History.Prune(scope, table, now.AddDays(-table.RecoveryPeriodInDays));
+                    }
                 foreach (var scope in _store.Streams.Scopes())
                     foreach (var stream in _store.Streams.List(scope, null, null, int.MaxValue))
                         _store.Streams.Trim(scope, stream, now);
