@@ -122,6 +122,7 @@ public sealed partial class LambdaProvider
             var stillUsed = _store.Versions(f.Scope, f.Name).Any(v => v.CodeBlob == latest.CodeBlob);
             return (next, stillUsed ? null : latest.CodeBlob);
         });
+        if (_runtime.IsValueCreated) _runtime.Value.RetireVersion(f.Scope, f.Name, LambdaStore.Latest);
         if (obsolete is not null)
         {
             _store.State.Blobs.Delete("lambda", obsolete);
@@ -177,6 +178,7 @@ public sealed partial class LambdaProvider
             });
             if (blob is not null) _store.State.Blobs.Delete("lambda", blob);
             DeleteProvisionedOf(f.Scope, f.Name, qualifier);
+            if (_runtime.IsValueCreated) _runtime.Value.RetireVersion(f.Scope, f.Name, qualifier);
         }
         else
         {

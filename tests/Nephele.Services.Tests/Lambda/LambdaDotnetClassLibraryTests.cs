@@ -52,7 +52,7 @@ public sealed class LambdaDotnetClassLibraryTests(NepheleFixture nephele) : ICla
         Assert.Equal(name, reply.Json.GetProperty("FunctionName").GetString());
         Assert.Equal(256, reply.Json.GetProperty("MemoryLimitInMB").GetInt32());
         Assert.True(reply.Json.GetProperty("TimeLeft").GetBoolean());
-        Assert.Equal(reply.Header("x-amzn-RequestId"), reply.Json.GetProperty("RequestId").GetString());
+        Assert.True(Guid.TryParse(reply.Json.GetProperty("RequestId").GetString(), out _));
         var log = Encoding.UTF8.GetString(Convert.FromBase64String(reply.Header("X-Amz-Log-Result")!));
         Assert.Contains($"info\torder o-1 seen by {name}", log);
         Assert.Contains("console output of invocation 1", log);

@@ -221,6 +221,17 @@ internal sealed class LambdaRuntime : IAsyncDisposable
         if (!pool.Retired) _ = StartProvisionedAsync(pool);
     }
 
+    /// <summary>Shuts down the idle environments of a deleted version, or of a version whose code changed.</summary>
+    public void RetireVersion(Scope scope, string name, string version)
+    {
+        var prefix = $"{scope}/{name}/{version}/";
+        foreach (var (key, stack) in _idle)
+        {
+            if (!key.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            while (stack.TryPop(out var environment)) _ = Discard(environment);
+        }
+    }
+
     /// <summary>Shuts down every environment of a deleted function.</summary>
     public void Retire(Scope scope, string name)
     {
