@@ -29,14 +29,15 @@ internal static class Workloads
     public const string SnsPublish = "sns-publish";
     public const string LambdaInvoke = "lambda-invoke";
     public const string LambdaCold = "lambda-cold";
+    public const string LambdaBurst = "lambda-burst";
     public const string S3Put = "s3-put";
     public const string S3Get = "s3-get";
     public const string DdbPut = "ddb-put";
     public const string DdbGet = "ddb-get";
-    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold, S3Put, S3Get, DdbPut, DdbGet];
+    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold, LambdaBurst, S3Put, S3Get, DdbPut, DdbGet];
 
     /// <summary>Whether a step moves several messages (SQS), so messages per second are worth a column.</summary>
-    public static bool CountsMessages(string name) => name is SqsSend or SqsReceive;
+    public static bool CountsMessages(string name) => name is SqsSend or SqsReceive or LambdaBurst;
 
     public static string Describe(string name) => name switch
     {
@@ -47,6 +48,7 @@ internal static class Workloads
         SnsPublish => "SNS Publish (32 bytes) to a topic with 10 SQS subscribers (signed envelope), one publish per request",
         LambdaInvoke => "Lambda Invoke (RequestResponse) of a warm trivial Node.js function",
         LambdaCold => "Lambda CreateFunction + first Invoke (cold start) + DeleteFunction of a trivial Node.js function",
+        LambdaBurst => "Lambda: 100 concurrent Invokes of a Node.js function that sleeps 100 ms (one step = the whole burst)",
         S3Put => "S3 PutObject of 1 KiB (1,000 keys, overwritten)",
         S3Get => "S3 GetObject of a 1 KiB object",
         DdbPut => "DynamoDB PutItem of a 200-byte item (10,000 keys)",
@@ -63,6 +65,7 @@ internal static class Workloads
         SnsPublish => new SnsPublishWorkload(endpoint),
         LambdaInvoke => new LambdaInvokeWorkload(endpoint),
         LambdaCold => new LambdaColdWorkload(endpoint),
+        LambdaBurst => new LambdaBurstWorkload(endpoint),
         S3Put => new S3PutWorkload(endpoint),
         S3Get => new S3GetWorkload(endpoint),
         DdbPut => new DynamoDbPutWorkload(endpoint),

@@ -28,10 +28,10 @@ internal abstract class LambdaWorkload : ILoadWorkload
 
     public abstract Task<int> SendAsync(CancellationToken ct);
 
-    protected async Task CreateAsync(string name, CancellationToken ct)
+    protected async Task CreateAsync(string name, CancellationToken ct, byte[]? code = null)
     {
         var body = "{\"FunctionName\":\"" + name + "\",\"Runtime\":\"nodejs20.x\",\"Handler\":\"index.handler\"," +
-            "\"Role\":\"arn:aws:iam::000000000000:role/bench\",\"Code\":{\"ZipFile\":\"" + Convert.ToBase64String(Code) + "\"}}";
+            "\"Role\":\"arn:aws:iam::000000000000:role/bench\",\"Code\":{\"ZipFile\":\"" + Convert.ToBase64String(code ?? Code) + "\"}}";
         await SendAsync(HttpMethod.Post, "/2015-03-31/functions", Encoding.UTF8.GetBytes(body), HttpStatusCode.Created, ct);
     }
 
@@ -56,7 +56,7 @@ internal abstract class LambdaWorkload : ILoadWorkload
         return text;
     }
 
-    private static byte[] Package(string source)
+    protected static byte[] Package(string source)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
@@ -103,5 +103,28 @@ internal sealed class LambdaColdWorkload(Uri endpoint) : LambdaWorkload(endpoint
         await InvokeAsync(name, ct);
         await DeleteAsync(name, ct);
         return 1;
+    }
+}
+
+/// <summary>
+/// `lambda-burst`: one step is 100 concurrent invocations of a function that sleeps 100 ms, so the step's latency is
+/// the time the burst takes in total (the environments stay warm between steps, as they would under steady traffic).
+/// </summary>
+internal sealed class LambdaBurstWorkload(Uri endpoint) : LambdaWorkload(endpoint)
+{
+    private const int Burst = 100;
+    private static readonly byte[] Sleeper = Package("exports.handler = async (event) => { await new Promise(r => setTimeout(r, 100)); return { ok: true, n: event.n }; };");
+    private readonly string _name = $"burst-{Guid.NewGuid():N}";
+
+    public override async Task CheckAsync(CancellationToken ct)
+    {
+        await CreateAsync(_name, ct, Sleeper);
+        await InvokeAsync(_name, ct);
+    }
+
+    public override async Task<int> SendAsync(CancellationToken ct)
+    {
+        await Task.WhenAll(Enumerable.Range(0, Burst).Select(_ => InvokeAsync(_name, ct)));
+        return Burst;
     }
 }

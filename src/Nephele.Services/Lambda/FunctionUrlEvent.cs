@@ -211,7 +211,7 @@ internal static class FunctionUrlEvent
     }
 
     /// <summary>The URL's CORS headers replace whatever the function set, as on AWS.</summary>
-    private static void AddCorsHeaders(HttpResponse response, UrlCors cors, AwsRequest request)
+    internal static void AddCorsHeaders(HttpResponse response, UrlCors cors, AwsRequest request)
     {
         if (AllowedOrigin(cors, request.Headers.Get("Origin")) is not { } origin) return;
         response.Headers["Access-Control-Allow-Origin"] = origin;

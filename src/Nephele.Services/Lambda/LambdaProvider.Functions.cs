@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Nephele.Core.Gateway;
 using Nephele.Core.Protocols;
 using Nephele.Core.State;
+using Nephele.Services.Lambda.Runtime;
 
 namespace Nephele.Services.Lambda;
 
@@ -121,18 +122,25 @@ public sealed partial class LambdaProvider
             var stillUsed = _store.Versions(f.Scope, f.Name).Any(v => v.CodeBlob == latest.CodeBlob);
             return (next, stillUsed ? null : latest.CodeBlob);
         });
-        if (obsolete is not null) _store.State.Blobs.Delete("lambda", obsolete);
+        if (_runtime.IsValueCreated) _runtime.Value.RetireVersion(f.Scope, f.Name, LambdaStore.Latest);
+        if (obsolete is not null)
+        {
+            _store.State.Blobs.Delete("lambda", obsolete);
+            await CollectUnpackedCodeAsync();
+        }
         var result = Configuration(f.Scope, updated, updateStatus: "InProgress");
         if (input.GetBool("Publish") == true) result = Configuration(f.Scope, Publish(ctx, f, null, null, null), updateStatus: "InProgress");
         return result;
     }
 
-    private Dictionary<string, object?> UpdateFunctionConfiguration(RequestContext ctx, Dictionary<string, object?> input)
+    private async ValueTask<Dictionary<string, object?>> UpdateFunctionConfiguration(RequestContext ctx, Dictionary<string, object?> input)
     {
         var f = ParseName(ctx, input, allowQualifier: false);
+        var layersBefore = "";
         var updated = _store.Transaction(() =>
         {
             var latest = ResolveVersion(f, LambdaStore.Latest);
+            layersBefore = OptDirectory.Id(latest.Layers);
             CheckRevision(input, latest.RevisionId);
             var s = ReadSettings(input, new Settings(latest.Runtime, latest.Handler, latest.Role, latest.Description, latest.Timeout, latest.MemorySize,
                 latest.EphemeralStorage, latest.Environment, latest.TracingMode, latest.DeadLetterTargetArn, latest.KmsKeyArn, latest.LogFormat,
@@ -146,10 +154,11 @@ public sealed partial class LambdaProvider
             _store.PutVersion(f.Scope, next);
             return next;
         });
+        if (OptDirectory.Id(updated.Layers) != layersBefore) await CollectUnpackedCodeAsync();
         return Configuration(f.Scope, updated, updateStatus: "InProgress");
     }
 
-    private Dictionary<string, object?> DeleteFunction(RequestContext ctx, Dictionary<string, object?> input)
+    private async ValueTask<Dictionary<string, object?>> DeleteFunction(RequestContext ctx, Dictionary<string, object?> input)
     {
         var f = ParseName(ctx, input);
         RequireFunction(f);
@@ -168,6 +177,8 @@ public sealed partial class LambdaProvider
                 return _store.Versions(f.Scope, f.Name).Any(v => v.CodeBlob == version.CodeBlob) ? null : version.CodeBlob;
             });
             if (blob is not null) _store.State.Blobs.Delete("lambda", blob);
+            DeleteProvisionedOf(f.Scope, f.Name, qualifier);
+            if (_runtime.IsValueCreated) _runtime.Value.RetireVersion(f.Scope, f.Name, qualifier);
         }
         else
         {
@@ -180,6 +191,7 @@ public sealed partial class LambdaProvider
             foreach (var blob in blobs) _store.State.Blobs.Delete("lambda", blob);
             if (_runtime.IsValueCreated) _runtime.Value.Retire(f.Scope, f.Name);
         }
+        await CollectUnpackedCodeAsync();
         return new() { ["StatusCode"] = 204L };
     }
 

@@ -9,8 +9,12 @@ public sealed partial class LambdaProvider
 {
     private const int MaxSyncPayload = 6 * 1024 * 1024;
     private const int MaxAsyncPayload = 1024 * 1024;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FunctionSpec> _specs = new(StringComparer.Ordinal);
 
-    private async ValueTask<Dictionary<string, object?>> Invoke(RequestContext ctx, Dictionary<string, object?> input)
+    private ValueTask<Dictionary<string, object?>> Invoke(RequestContext ctx, Dictionary<string, object?> input) => InvokeAsync(ctx, input, null);
+
+    /// <summary>Invoke; with <paramref name="stream"/>, a streamed response is handed to it chunk by chunk as the function writes it.</summary>
+    private async ValueTask<Dictionary<string, object?>> InvokeAsync(RequestContext ctx, Dictionary<string, object?> input, InvocationStream? stream)
     {
         var f = ParseName(ctx, input);
         var type = input.GetString("InvocationType") ?? "RequestResponse";
@@ -33,7 +37,11 @@ public sealed partial class LambdaProvider
         {
             try
             {
-                using var _ = JsonDocument.Parse(payload);
+                // Validates the whole document without building one.
+                var reader = new Utf8JsonReader(payload);
+                while (reader.Read())
+                {
+                }
             }
             catch (JsonException e)
             {
@@ -56,8 +64,10 @@ public sealed partial class LambdaProvider
             return new() { ["StatusCode"] = 202L };
         }
         var spec = await SpecAsync(f, version, $"http://{ctx.Request.Host}");
+        if (stream is not null) stream.ExecutedVersion = version.Version;
+        var provisioned = f.Qualifier is { } qualifier && qualifier != LambdaStore.Latest ? ProvisionedKey(f.Scope, f.Name, qualifier) : null;
         var outcome = await _runtime.Value.InvokeAsync(spec, payload, f.QualifiedArn, clientContext, function.ReservedConcurrency, () => ReservedTotal(f.Scope),
-            logType == "Tail");
+            logType == "Tail", provisioned, stream);
         return new()
         {
             ["StatusCode"] = 200L,
@@ -83,6 +93,17 @@ public sealed partial class LambdaProvider
     /// <summary>What an execution environment of this version is started with; <paramref name="endpoint"/> is Nephele's own address.</summary>
     private async Task<FunctionSpec> SpecAsync(FunctionRef f, FunctionVersionRecord version, string endpoint)
     {
+        // A revision's spec never changes (a new configuration is a new RevisionId), so warm invocations reuse it.
+        var key = $"{f.Scope}/{f.Name}/{version.Version}/{version.RevisionId}|{endpoint}";
+        if (_specs.TryGetValue(key, out var known)) return known;
+        var spec = await NewSpecAsync(f, version, endpoint);
+        if (_specs.Count > 10_000) _specs.Clear();
+        _specs[key] = spec;
+        return spec;
+    }
+
+    private async Task<FunctionSpec> NewSpecAsync(FunctionRef f, FunctionVersionRecord version, string endpoint)
+    {
         var runtime = _runtime.Value;
         var codeDirectory = await runtime.CodeDirectoryAsync(version.CodeSha256, version.CodeBlob);
         var spec = new FunctionSpec
@@ -105,7 +126,9 @@ public sealed partial class LambdaProvider
         return await PrepareEnvironmentAsync(spec, version, runtime);
     }
 
-    private int ReservedTotal(Core.State.Scope scope) => _store.Functions(scope).Sum(fn => fn.ReservedConcurrency ?? 0);
+    /// <summary>What the account's unreserved pool has lost: reserved concurrency, and provisioned concurrency of functions without a reservation.</summary>
+    private int ReservedTotal(Core.State.Scope scope) =>
+        _store.Functions(scope).Sum(fn => fn.ReservedConcurrency ?? ProvisionedOf(scope, fn.Name));
 
     /// <summary>X-Amz-Client-Context is base64 JSON; the runtime receives the JSON.</summary>
     private static string DecodeClientContext(string encoded)

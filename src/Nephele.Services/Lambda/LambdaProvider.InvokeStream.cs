@@ -1,14 +1,15 @@
 using System.Text.Json;
 using Nephele.Core.Gateway;
 using Nephele.Core.Protocols;
+using Nephele.Services.Lambda.Runtime;
 
 namespace Nephele.Services.Lambda;
 
 /// <summary>
 /// InvokeWithResponseStream: the invocation's response as an event stream of PayloadChunk events and a final
-/// InvokeComplete (with ErrorCode/ErrorDetails for a function error and LogResult for LogType Tail). Functions answer
-/// through the buffered Runtime API response, so the payload arrives as one chunk, as it does on AWS for a function
-/// that does not stream.
+/// InvokeComplete (with ErrorCode/ErrorDetails for a function error and LogResult for LogType Tail). A function that
+/// streams (Runtime API streaming mode, awslambda.streamifyResponse in Node.js) has each chunk sent as it writes it; a
+/// function that answers buffered has its payload sent once it ends, in 64 KB chunks, as on AWS.
 /// </summary>
 public sealed partial class LambdaProvider
 {
@@ -19,28 +20,55 @@ public sealed partial class LambdaProvider
         var type = input.GetString("InvocationType") ?? "RequestResponse";
         if (type is not ("RequestResponse" or "DryRun"))
             throw LambdaErrors.Constraint(type, "invocationType", "Member must satisfy enum value set: [RequestResponse, DryRun]");
-        var output = await Invoke(ctx, input);
-        var result = new Dictionary<string, object?> { ["StatusCode"] = output.GetValueOrDefault("StatusCode"), ["ExecutedVersion"] = output.GetString("ExecutedVersion") };
-        if (type == "DryRun") return result;
-        result["EventStream"] = Events(output.GetValueOrDefault("Payload") as byte[] ?? [], output.GetString("FunctionError"), output.GetString("LogResult"));
-        return result;
+        var stream = new InvocationStream();
+        var invoking = InvokeAsync(ctx, input, stream).AsTask();
+        await Task.WhenAny(stream.Started.Task, invoking);
+        if (invoking.IsCompleted)
+        {
+            var output = await invoking;
+            var result = new Dictionary<string, object?> { ["StatusCode"] = output.GetValueOrDefault("StatusCode"), ["ExecutedVersion"] = output.GetString("ExecutedVersion") };
+            if (type == "DryRun") return result;
+            // A function that streamed only an error (or nothing) before ending: its chunks are still in the channel.
+            result["EventStream"] = Events(stream, output);
+            return result;
+        }
+        return new()
+        {
+            ["StatusCode"] = 200L,
+            ["ExecutedVersion"] = stream.ExecutedVersion,
+            ["EventStream"] = StreamedEvents(stream, invoking),
+        };
     }
 
-    private static async IAsyncEnumerable<Dictionary<string, object?>> Events(byte[] payload, string? functionError, string? logResult)
+    private static async IAsyncEnumerable<Dictionary<string, object?>> StreamedEvents(InvocationStream stream, Task<Dictionary<string, object?>> invoking)
     {
+        await foreach (var chunk in stream.Chunks.Reader.ReadAllAsync())
+            yield return new() { ["PayloadChunk"] = new Dictionary<string, object?> { ["Payload"] = chunk } };
+        var output = await invoking;
+        yield return new() { ["InvokeComplete"] = Complete(output) };
+    }
+
+    private static async IAsyncEnumerable<Dictionary<string, object?>> Events(InvocationStream stream, Dictionary<string, object?> output)
+    {
+        while (stream.Chunks.Reader.TryRead(out var chunk))
+            yield return new() { ["PayloadChunk"] = new Dictionary<string, object?> { ["Payload"] = chunk } };
         await Task.CompletedTask;
-        var complete = new Dictionary<string, object?>();
-        if (functionError is not null)
+        if (output.GetString("FunctionError") is null)
         {
-            (complete["ErrorCode"], complete["ErrorDetails"]) = ErrorOf(payload);
-        }
-        else
-        {
+            var payload = output.GetValueOrDefault("Payload") as byte[] ?? [];
             for (var offset = 0; offset < payload.Length; offset += StreamChunkBytes)
                 yield return new() { ["PayloadChunk"] = new Dictionary<string, object?> { ["Payload"] = payload[offset..Math.Min(payload.Length, offset + StreamChunkBytes)] } };
         }
-        if (logResult is not null) complete["LogResult"] = logResult;
-        yield return new() { ["InvokeComplete"] = complete };
+        yield return new() { ["InvokeComplete"] = Complete(output) };
+    }
+
+    private static Dictionary<string, object?> Complete(Dictionary<string, object?> output)
+    {
+        var complete = new Dictionary<string, object?>();
+        if (output.GetString("FunctionError") is not null)
+            (complete["ErrorCode"], complete["ErrorDetails"]) = ErrorOf(output.GetValueOrDefault("Payload") as byte[] ?? []);
+        if (output.GetString("LogResult") is { } log) complete["LogResult"] = log;
+        return complete;
     }
 
     private static (string Code, string Details) ErrorOf(byte[] payload)

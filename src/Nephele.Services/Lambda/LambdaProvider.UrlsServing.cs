@@ -58,14 +58,23 @@ public sealed partial class LambdaProvider
         var requestId = Guid.NewGuid().ToString();
         var payload = FunctionUrlEvent.Build(request, body, config, target.AccountId, caller, requestId, _env.Clock.GetUtcNow());
         Dictionary<string, object?> output;
+        var stream = config.InvokeMode == "RESPONSE_STREAM" ? new Runtime.InvocationStream() : null;
         try
         {
-            output = await Invoke(InternalContext(request, scope, requestId, http.RequestAborted), new()
+            var invoking = InvokeAsync(InternalContext(request, scope, requestId, http.RequestAborted), new()
             {
                 ["FunctionName"] = target.FunctionName,
                 ["Qualifier"] = target.Qualifier,
                 ["Payload"] = payload,
-            });
+            }, stream).AsTask();
+            if (stream is not null && await Task.WhenAny(stream.Started.Task, invoking) != invoking)
+            {
+                // A streaming function: the response goes out as it comes; an error after it started just ends it, as on AWS.
+                await FunctionUrlStreaming.WriteAsync(http, stream, stream.Started.Task.Result, config.Cors, request, requestId);
+                await invoking;
+                return;
+            }
+            output = await invoking;
         }
         catch (AwsException e) when (e.Code == "TooManyRequestsException")
         {

@@ -103,6 +103,7 @@ public sealed partial class LambdaProvider
         var f = ParseName(ctx, input, allowQualifier: false);
         RequireFunction(f);
         _store.DeleteAlias(f.Scope, f.Name, input.RequireString("Name"));
+        DeleteProvisionedOf(f.Scope, f.Name, input.RequireString("Name"));
         DeleteFunctionUrls(f.Scope, f.Name, input.RequireString("Name"));
         return [];
     }

@@ -24,6 +24,8 @@ public sealed partial class LambdaProvider : IAwsProvider, IHealthDetails, IAsyn
         _store = new LambdaStore(env.State);
         _runtime = new Lazy<LambdaRuntime>(() => new LambdaRuntime(env), LazyThreadSafetyMode.ExecutionAndPublication);
         MapFunctionUrls(env.Routes);
+        CollectOrphansAtStartup();
+        RestoreProvisionedConcurrency();
     }
 
     public string ServiceName => "lambda";
@@ -33,6 +35,7 @@ public sealed partial class LambdaProvider : IAwsProvider, IHealthDetails, IAsyn
         RegisterFunctions(operations);
         RegisterAsyncInvocation(operations);
         RegisterEventSourceMappings(operations);
+        RegisterProvisionedConcurrency(operations);
     }
 
     private void RegisterFunctions(OperationRegistry operations) => operations
@@ -83,6 +86,8 @@ public sealed partial class LambdaProvider : IAwsProvider, IHealthDetails, IAsyn
         writer.WriteStartArray("runtimes");
         foreach (var runtime in RuntimeCatalog.Available()) writer.WriteStringValue(runtime);
         writer.WriteEndArray();
+        // dotnet* class-library handlers need Nephele's host beside the executable.
+        writer.WriteString("dotnetClassLibraryHost", DotnetLaunch.HostInstalled ? DotnetLaunch.HostPath : "missing: " + DotnetLaunch.HostPath);
     }
 
     public async ValueTask DisposeAsync()

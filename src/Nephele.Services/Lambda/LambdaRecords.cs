@@ -33,6 +33,15 @@ internal sealed record FunctionVersionRecord
     public required string RevisionId { get; init; }
 }
 
+/// <summary>A provisioned concurrency config of one version or alias. Keyed "function:qualifier".</summary>
+internal sealed record ProvisionedConcurrencyRecord
+{
+    public required string FunctionName { get; init; }
+    public required string Qualifier { get; init; }
+    public required int Requested { get; init; }
+    public required DateTimeOffset LastModified { get; init; }
+}
+
 /// <summary>The function itself: what is shared by all its versions. Keyed by function name.</summary>
 internal sealed record FunctionRecord
 {
@@ -61,4 +70,5 @@ internal sealed record AliasRecord
 [JsonSerializable(typeof(FunctionVersionRecord))]
 [JsonSerializable(typeof(FunctionRecord))]
 [JsonSerializable(typeof(AliasRecord))]
+[JsonSerializable(typeof(ProvisionedConcurrencyRecord))]
 internal sealed partial class LambdaJsonContext : JsonSerializerContext;

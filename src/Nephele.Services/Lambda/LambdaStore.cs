@@ -14,6 +14,7 @@ internal sealed class LambdaStore(IStateStore state)
     private readonly IResourceTable _functions = state.Table("lambda", "functions");
     private readonly IResourceTable _versions = state.Table("lambda", "versions");
     private readonly IResourceTable _aliases = state.Table("lambda", "aliases");
+    private readonly IResourceTable _provisioned = state.Table("lambda", "provisioned-concurrency");
 
     public IStateStore State => state;
 
@@ -50,12 +51,29 @@ internal sealed class LambdaStore(IStateStore state)
     public IEnumerable<AliasRecord> Aliases(Scope scope, string function) =>
         _aliases.Values(scope, LambdaJsonContext.Default.AliasRecord, function + ":");
 
+    public ProvisionedConcurrencyRecord? Provisioned(Scope scope, string function, string qualifier) =>
+        _provisioned.Get(scope, function + ":" + qualifier, LambdaJsonContext.Default.ProvisionedConcurrencyRecord);
+
+    public void PutProvisioned(Scope scope, ProvisionedConcurrencyRecord record) =>
+        _provisioned.Put(scope, record.FunctionName + ":" + record.Qualifier, record, LambdaJsonContext.Default.ProvisionedConcurrencyRecord);
+
+    public bool DeleteProvisioned(Scope scope, string function, string qualifier) => _provisioned.Delete(scope, function + ":" + qualifier);
+
+    public IEnumerable<ProvisionedConcurrencyRecord> ProvisionedConfigs(Scope scope, string function) =>
+        _provisioned.Values(scope, LambdaJsonContext.Default.ProvisionedConcurrencyRecord, function + ":");
+
+    public IEnumerable<ProvisionedConcurrencyRecord> ProvisionedConfigs(Scope scope) =>
+        _provisioned.Values(scope, LambdaJsonContext.Default.ProvisionedConcurrencyRecord);
+
+    public IReadOnlyList<Scope> ProvisionedScopes() => _provisioned.Scopes();
+
     /// <summary>Deletes a function with its versions and aliases; returns the code blobs no longer referenced.</summary>
     public IReadOnlyList<string> DeleteFunction(Scope scope, string name)
     {
         var blobs = Versions(scope, name).Select(v => v.CodeBlob).Distinct().ToList();
         foreach (var row in _versions.List(scope, name + ":")) _versions.Delete(scope, row.Key);
         foreach (var row in _aliases.List(scope, name + ":")) _aliases.Delete(scope, row.Key);
+        foreach (var row in _provisioned.List(scope, name + ":")) _provisioned.Delete(scope, row.Key);
         _functions.Delete(scope, name);
         return blobs;
     }

@@ -11,7 +11,7 @@ public sealed class LambdaInvokeStreamTests(NepheleFixture nephele) : IClassFixt
     private readonly LambdaClient _lambda = new(nephele.Http());
 
     /// <summary>(event type, payload) of each message of an application/vnd.amazon.eventstream body.</summary>
-    private static List<(string Type, byte[] Payload)> Messages(byte[] body)
+    internal static List<(string Type, byte[] Payload)> Messages(byte[] body)
     {
         var messages = new List<(string, byte[])>();
         for (var offset = 0; offset < body.Length;)

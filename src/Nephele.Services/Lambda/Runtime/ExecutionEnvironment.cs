@@ -28,6 +28,8 @@ internal sealed class ExecutionEnvironment : IAsyncDisposable
     private Invocation? _current;
     private TaskCompletionSource? _marker;
     private string? _markerId;
+    private long _memoryReadAt;
+    private long _maxMemoryMb;
 
     public ExecutionEnvironment(FunctionSpec spec, string tmpRoot, DateTimeOffset now)
     {
@@ -74,7 +76,7 @@ internal sealed class ExecutionEnvironment : IAsyncDisposable
             ["AWS_LAMBDA_LOG_GROUP_NAME"] = _spec.LogGroup,
             ["AWS_LAMBDA_LOG_STREAM_NAME"] = LogStream,
             ["AWS_LAMBDA_RUNTIME_API"] = _api.Address,
-            ["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand",
+            ["AWS_LAMBDA_INITIALIZATION_TYPE"] = _spec.InitializationType,
             ["LAMBDA_TASK_ROOT"] = _spec.CodeDirectory,
             ["LAMBDA_RUNTIME_DIR"] = Path.GetDirectoryName(_spec.Launch.Arguments.LastOrDefault() ?? _spec.CodeDirectory) ?? _spec.CodeDirectory,
             ["AWS_REGION"] = _spec.Scope.Region,
@@ -194,8 +196,19 @@ internal sealed class ExecutionEnvironment : IAsyncDisposable
         }
     }
 
-    /// <summary>Peak resident memory of the runtime process in MB (Linux: VmHWM), for the REPORT line.</summary>
+    /// <summary>
+    /// Peak resident memory of the runtime process in MB (Linux: VmHWM), for the REPORT line. Reading /proc costs more than
+    /// the rest of a warm invocation's bookkeeping, and the peak changes rarely, so it is read at most every 250 ms.
+    /// </summary>
     public long MaxMemoryUsedMb()
+    {
+        var now = Environment.TickCount64;
+        if (_memoryReadAt != 0 && now - _memoryReadAt < 250) return _maxMemoryMb;
+        _memoryReadAt = now;
+        return _maxMemoryMb = ReadMaxMemoryMb();
+    }
+
+    private long ReadMaxMemoryMb()
     {
         try
         {
@@ -247,7 +260,8 @@ internal sealed class ExecutionEnvironment : IAsyncDisposable
             var headers = new List<KeyValuePair<string, string>>
             {
                 new("Lambda-Runtime-Aws-Request-Id", next.RequestId),
-                new("Lambda-Runtime-Deadline-Ms", next.DeadlineMs.ToString(CultureInfo.InvariantCulture)),
+                // The timeout runs from the hand-over, after any init phase, as on AWS.
+                new("Lambda-Runtime-Deadline-Ms", DateTimeOffset.UtcNow.AddSeconds(_spec.Timeout).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
                 new("Lambda-Runtime-Invoked-Function-Arn", next.InvokedArn),
                 new("Lambda-Runtime-Trace-Id", $"Root=1-{DateTimeOffset.UtcNow.ToUnixTimeSeconds():x8}-{Guid.NewGuid().ToString("N")[..24]};Sampled=0"),
             };
@@ -270,6 +284,7 @@ internal sealed class ExecutionEnvironment : IAsyncDisposable
             lock (_lock) current = _current;
             if (current is null || current.RequestId != id)
                 return RuntimeResponse.Json(400, "{\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}");
+            if (action == "response" && request.Chunks is { } chunks) return await StreamResponseAsync(current, request, chunks, ct);
             if (action == "response")
             {
                 if (request.Body.Length > MaxResponseBytes)
@@ -290,6 +305,47 @@ internal sealed class ExecutionEnvironment : IAsyncDisposable
             }
         }
         return NotFound();
+    }
+
+    /// <summary>
+    /// A streamed response (Lambda-Runtime-Function-Response-Mode: streaming): chunks go to the caller as they arrive, or
+    /// are gathered for a caller that waits for the whole response (at most 6 MB, as for a buffered response). A failure
+    /// after the stream started comes in the trailers Lambda-Runtime-Function-Error-Type and -Error-Body (base64 JSON).
+    /// </summary>
+    private static async Task<RuntimeResponse> StreamResponseAsync(Invocation current, RuntimeRequest request, HttpRequestReader chunks, CancellationToken ct)
+    {
+        var stream = current.Stream;
+        stream?.Started.TrySetResult(request.Headers.GetValueOrDefault("content-type") ?? "application/octet-stream");
+        using var gathered = stream is null ? new MemoryStream() : null;
+        var tooLarge = false;
+        while (await chunks.ReadChunkAsync(ct) is { } chunk)
+        {
+            if (stream is not null) stream.Chunks.Writer.TryWrite(chunk);
+            else if (!tooLarge && gathered!.Length + chunk.Length <= MaxResponseBytes) gathered.Write(chunk);
+            else tooLarge = true;
+        }
+        if (chunks.Trailers.TryGetValue("lambda-runtime-function-error-type", out var errorType))
+        {
+            var body = chunks.Trailers.TryGetValue("lambda-runtime-function-error-body", out var encoded) ? TryBase64(encoded) : null;
+            current.Done.TrySetResult(new InvocationResult(body ?? InvocationResult.Error(errorType, "").Payload, "Unhandled"));
+        }
+        else if (tooLarge)
+            current.Done.TrySetResult(InvocationResult.Error("Function.ResponseSizeTooLarge",
+                $"Response payload size exceeded maximum allowed payload size ({MaxResponseBytes} bytes)."));
+        else current.Done.TrySetResult(new InvocationResult(gathered?.ToArray() ?? []));
+        return Accepted();
+    }
+
+    private static byte[]? TryBase64(string value)
+    {
+        try
+        {
+            return Convert.FromBase64String(value);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static RuntimeResponse Accepted() => RuntimeResponse.Json(202, "{\"status\":\"OK\"}");

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Threading.Channels;
 using Nephele.Core.State;
 
 namespace Nephele.Services.Lambda.Runtime;
@@ -24,16 +25,30 @@ internal sealed record FunctionSpec
     public required RuntimeLaunch Launch { get; init; }
     /// <summary>The function's layers unpacked (what /opt is on AWS); null without layers.</summary>
     public string? OptDirectory { get; init; }
+    /// <summary>AWS_LAMBDA_INITIALIZATION_TYPE: on-demand, or provisioned-concurrency for pre-initialized environments.</summary>
+    public string InitializationType { get; init; } = "on-demand";
+}
+
+/// <summary>
+/// A caller that takes a streamed response as it comes (InvokeWithResponseStream, RESPONSE_STREAM function URLs): the
+/// response's content type once the function starts streaming, then its chunks. Completed when the invocation ends.
+/// </summary>
+internal sealed class InvocationStream
+{
+    public Channel<byte[]> Chunks { get; } = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    public TaskCompletionSource<string> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>The version the invocation runs (an alias is routed before it starts), for X-Amz-Executed-Version.</summary>
+    public string? ExecutedVersion { get; set; }
 }
 
 /// <summary>One invocation handed to an environment through GET /next.</summary>
-internal sealed class Invocation(string requestId, byte[] payload, string invokedArn, string? clientContext, long deadlineMs)
+internal sealed class Invocation(string requestId, byte[] payload, string invokedArn, string? clientContext, InvocationStream? stream = null)
 {
+    public InvocationStream? Stream { get; } = stream;
     public string RequestId { get; } = requestId;
     public byte[] Payload { get; } = payload;
     public string InvokedArn { get; } = invokedArn;
     public string? ClientContext { get; } = clientContext;
-    public long DeadlineMs { get; } = deadlineMs;
     public TaskCompletionSource<InvocationResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 

@@ -27,6 +27,7 @@ internal sealed class LambdaRuntime : IAsyncDisposable
     private readonly string _runtimeDirectory;
     private readonly ConcurrentDictionary<string, ConcurrentStack<ExecutionEnvironment>> _idle = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ExecutionEnvironment, bool> _all = new();
+    private readonly ConcurrentDictionary<string, ProvisionedPool> _provisioned = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _active = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _extracting = new(1, 1);
@@ -41,7 +42,7 @@ internal sealed class LambdaRuntime : IAsyncDisposable
         _ownsRoot = env.Options.Ephemeral;
         _root = env.Options.Ephemeral
             ? Path.Combine(Path.GetTempPath(), "nephele-lambda-" + Guid.NewGuid().ToString("N"))
-            : Path.Combine(Path.GetFullPath(env.Options.DataDir), "lambda");
+            : PersistentRoot(env);
         _runtimeDirectory = Path.Combine(_root, "runtime");
         Directory.CreateDirectory(_runtimeDirectory);
         foreach (var name in new[] { "bootstrap.js", "bootstrap.py" })
@@ -55,6 +56,30 @@ internal sealed class LambdaRuntime : IAsyncDisposable
     }
 
     public string RuntimeDirectory => _runtimeDirectory;
+
+    public string Root => _root;
+
+    /// <summary>Where unpacked code lives when state is durable (a restarted Nephele finds the previous process's files there).</summary>
+    public static string PersistentRoot(ServiceEnvironment env) => Path.Combine(Path.GetFullPath(env.Options.DataDir), "lambda");
+
+    /// <summary>The code and /opt directories of running environments: never removed under them.</summary>
+    public IReadOnlySet<string> DirectoriesInUse() =>
+        _all.Keys.SelectMany(e => new[] { e.Spec.CodeDirectory, e.Spec.OptDirectory }).OfType<string>().ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Removes unpacked code nothing uses; extraction waits meanwhile, so a package being unpacked is never half-deleted.</summary>
+    public async Task CollectUnpackedAsync(Func<(IReadOnlySet<string> Code, IReadOnlySet<string> Opt)> live)
+    {
+        await _extracting.WaitAsync();
+        try
+        {
+            var (code, opt) = live();
+            UnpackedCode.Collect(_root, code, opt, DirectoriesInUse());
+        }
+        finally
+        {
+            _extracting.Release();
+        }
+    }
 
     /// <summary>The unpacked code of a package, shared by every version with the same code (content-addressed).</summary>
     public async Task<string> CodeDirectoryAsync(string codeSha256, string blob)
@@ -81,38 +106,125 @@ internal sealed class LambdaRuntime : IAsyncDisposable
 
     /// <summary>
     /// Runs one invocation to its end. <paramref name="reserved"/> is the function's reserved concurrency;
-    /// <paramref name="reservedTotal"/> computes the account's total reservations when the account limit is near.
+    /// <paramref name="reservedTotal"/> computes the account's total reservations (reserved and provisioned concurrency)
+    /// when the account limit is near. <paramref name="provisionedKey"/> names the provisioned concurrency config of the
+    /// invoked qualifier, whose pre-initialized environments serve first.
     /// </summary>
     public async Task<InvokeOutcome> InvokeAsync(FunctionSpec spec, byte[] payload, string invokedArn, string? clientContext, int? reserved,
-        Func<int> reservedTotal, bool wantTail)
+        Func<int> reservedTotal, bool wantTail, string? provisionedKey = null, InvocationStream? stream = null)
     {
         var functionKey = $"{spec.Scope}/{spec.Name}";
-        Enter(functionKey, reserved, reservedTotal);
+        var (pool, provisioned) = TakeProvisioned(provisionedKey, spec);
+        try
+        {
+            Enter(functionKey, reserved, reservedTotal, provisioned is not null);
+        }
+        catch
+        {
+            if (provisioned is not null) pool!.Idle.Push(provisioned);
+            throw;
+        }
         try
         {
             var requestId = Guid.NewGuid().ToString();
-            var deadline = DateTimeOffset.UtcNow.AddSeconds(spec.Timeout).ToUnixTimeMilliseconds();
-            var invocation = new Invocation(requestId, payload, invokedArn, clientContext, deadline);
-            var (environment, cold) = Acquire(spec);
+            var invocation = new Invocation(requestId, payload, invokedArn, clientContext, stream);
+            var (environment, cold) = provisioned is not null ? (provisioned, false) : Acquire(spec);
             var started = Stopwatch.GetTimestamp();
             var result = await environment.InvokeAsync(invocation);
             var duration = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var lines = Report(environment, requestId, cold, duration, environment.TakeLines());
             _logs.Write(spec.Scope, spec.LogGroup, environment.LogStream, lines);
-            if (result.EnvironmentDead || !environment.Alive) await Discard(environment);
+            var dead = result.EnvironmentDead || !environment.Alive;
+            if (pool is not null) await ReturnProvisioned(pool, environment, dead);
+            else if (dead) await Discard(environment);
             else Release(environment);
             return new InvokeOutcome(result.Payload, result.FunctionError, wantTail ? Tail(lines) : "");
         }
         finally
         {
-            Leave(functionKey, reserved);
+            Leave(functionKey, reserved, provisioned is not null);
+            stream?.Chunks.Writer.TryComplete();
         }
     }
 
-    /// <summary>Shuts down every environment of a deleted function.</summary>
-    public void Retire(Scope scope, string name)
+    /// <summary>Starts <paramref name="count"/> pre-initialized environments for a provisioned concurrency config, replacing any before.</summary>
+    public void Provision(string key, FunctionSpec spec, int count)
     {
-        var prefix = $"{scope}/{name}/";
+        Unprovision(key);
+        var pool = new ProvisionedPool(spec with { InitializationType = "provisioned-concurrency" }, count);
+        _provisioned[key] = pool;
+        for (var i = 0; i < count; i++) _ = StartProvisionedAsync(pool);
+    }
+
+    /// <summary>Shuts down the environments of a deleted provisioned concurrency config.</summary>
+    public void Unprovision(string key)
+    {
+        if (!_provisioned.TryRemove(key, out var pool)) return;
+        pool.Retired = true;
+        while (pool.Idle.TryPop(out var environment)) _ = Discard(environment);
+    }
+
+    /// <summary>How far a config's provisioning got: initialized environments and the failure reason, or null when not provisioned here.</summary>
+    public (int Allocated, string? FailureReason)? ProvisionedStatus(string key) =>
+        _provisioned.TryGetValue(key, out var pool) ? (pool.Allocated, pool.FailureReason) : null;
+
+    private async Task StartProvisionedAsync(ProvisionedPool pool)
+    {
+        if (pool.Retired || _stopping.IsCancellationRequested) return;
+        var spec = pool.Spec;
+        var environment = new ExecutionEnvironment(spec, Path.Combine(_root, "tmp"), _env.Clock.GetUtcNow());
+        _all[environment] = true;
+        environment.Start(Credentials(spec));
+        // AWS gives the init phase 10 seconds.
+        var failure = await environment.Ready.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result
+            : InvocationResult.Error("Runtime.Unknown", "init timed out after 10.00 seconds", dead: true), TaskScheduler.Default);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var lines = new List<(long, string)> { (now, InitStart(spec)) };
+        lines.AddRange(environment.TakeLines());
+        lines.Add((now, string.Create(CultureInfo.InvariantCulture, $"INIT_REPORT Init Duration: {environment.InitDuration:F2} ms")));
+        _logs.Write(spec.Scope, spec.LogGroup, environment.LogStream, lines);
+        if (failure is not null || pool.Retired || !environment.Alive)
+        {
+            if (failure is not null) pool.FailureReason = "FUNCTION_ERROR_INIT_FAILURE";
+            await Discard(environment);
+            return;
+        }
+        pool.Added();
+        pool.Idle.Push(environment);
+    }
+
+    private (ProvisionedPool?, ExecutionEnvironment?) TakeProvisioned(string? key, FunctionSpec spec)
+    {
+        if (key is null || !_provisioned.TryGetValue(key, out var pool)) return (null, null);
+        // Environments of another revision (the alias moved, the version's config changed) are not used for this one.
+        if (pool.Spec.PoolKey != spec.PoolKey) return (null, null);
+        while (pool.Idle.TryPop(out var environment))
+        {
+            if (environment.Alive) return (pool, environment);
+            pool.Lost();
+            _ = Discard(environment);
+            _ = StartProvisionedAsync(pool);
+        }
+        return (null, null);
+    }
+
+    private async Task ReturnProvisioned(ProvisionedPool pool, ExecutionEnvironment environment, bool dead)
+    {
+        if (!dead && !pool.Retired && !_stopping.IsCancellationRequested)
+        {
+            pool.Idle.Push(environment);
+            return;
+        }
+        pool.Lost();
+        await Discard(environment);
+        // A provisioned environment that died is replaced, as AWS keeps the allocation.
+        if (!pool.Retired) _ = StartProvisionedAsync(pool);
+    }
+
+    /// <summary>Shuts down the idle environments of a deleted version, or of a version whose code changed.</summary>
+    public void RetireVersion(Scope scope, string name, string version)
+    {
+        var prefix = $"{scope}/{name}/{version}/";
         foreach (var (key, stack) in _idle)
         {
             if (!key.StartsWith(prefix, StringComparison.Ordinal)) continue;
@@ -120,7 +232,22 @@ internal sealed class LambdaRuntime : IAsyncDisposable
         }
     }
 
-    private void Enter(string functionKey, int? reserved, Func<int> reservedTotal)
+    /// <summary>Shuts down every environment of a deleted function.</summary>
+    public void Retire(Scope scope, string name)
+    {
+        var prefix = $"{scope}/{name}/";
+        foreach (var key in _provisioned.Keys)
+            if (key.StartsWith(prefix, StringComparison.Ordinal)) Unprovision(key);
+        foreach (var (key, stack) in _idle)
+        {
+            if (!key.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            while (stack.TryPop(out var environment)) _ = Discard(environment);
+        }
+    }
+
+    /// <summary>Counts an invocation against the function's reserved concurrency, or the account's unreserved pool (which
+    /// provisioned environments were already carved out of).</summary>
+    private void Enter(string functionKey, int? reserved, Func<int> reservedTotal, bool provisioned)
     {
         lock (_gate)
         {
@@ -130,21 +257,21 @@ internal sealed class LambdaRuntime : IAsyncDisposable
                 if (active >= limit) throw LambdaErrors.TooManyRequests("ReservedFunctionConcurrentInvocationLimitExceeded");
             }
             // Summing reservations reads every function; only needed once the unreserved pool could be full.
-            else if (_unreservedActive >= 100 && _unreservedActive >= AccountConcurrency - reservedTotal())
+            else if (!provisioned && _unreservedActive >= 100 && _unreservedActive >= AccountConcurrency - reservedTotal())
                 throw LambdaErrors.TooManyRequests("ConcurrentInvocationLimitExceeded");
             _active[functionKey] = active + 1;
-            if (reserved is null) _unreservedActive++;
+            if (reserved is null && !provisioned) _unreservedActive++;
         }
     }
 
-    private void Leave(string functionKey, int? reserved)
+    private void Leave(string functionKey, int? reserved, bool provisioned)
     {
         lock (_gate)
         {
             var left = _active.GetValueOrDefault(functionKey) - 1;
             if (left <= 0) _active.Remove(functionKey);
             else _active[functionKey] = left;
-            if (reserved is null) _unreservedActive--;
+            if (reserved is null && !provisioned) _unreservedActive--;
         }
     }
 
@@ -227,7 +354,7 @@ internal sealed class LambdaRuntime : IAsyncDisposable
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var start = output.Count > 0 ? Math.Min(output[0].Timestamp, now) : now;
         var lines = new List<(long, string)>(output.Count + 4);
-        if (cold) lines.Add((start, $"INIT_START Runtime Version: {spec.Runtime}.nephele\tRuntime Version ARN: arn:aws:lambda:{spec.Scope.Region}::runtime:nephele"));
+        if (cold) lines.Add((start, InitStart(spec)));
         lines.Add((start, $"START RequestId: {requestId} Version: {spec.Version}"));
         lines.AddRange(output);
         lines.Add((now, $"END RequestId: {requestId}"));
@@ -236,6 +363,9 @@ internal sealed class LambdaRuntime : IAsyncDisposable
         lines.Add((now, report.ToString()));
         return lines;
     }
+
+    private static string InitStart(FunctionSpec spec) =>
+        $"INIT_START Runtime Version: {spec.Runtime}.nephele\tRuntime Version ARN: arn:aws:lambda:{spec.Scope.Region}::runtime:nephele";
 
     /// <summary>The last 4 KB of the invocation's log, base64, for X-Amz-Log-Result.</summary>
     private static string Tail(List<(long, string Message)> lines)

@@ -19,7 +19,7 @@ internal static class OptDirectory
     /// <summary>The unpacked layers, shared by every environment with the same layer versions (read-only by convention, as /opt is on AWS).</summary>
     public static async Task<string> PrepareAsync(string root, IBlobStore blobs, IReadOnlyList<FunctionLayer> layers)
     {
-        var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", layers.Select(l => l.CodeSha256)))));
+        var id = Id(layers);
         var directory = Path.Combine(root, "opt", id);
         if (Directory.Exists(directory)) return directory;
         await Extracting.WaitAsync();
@@ -42,6 +42,10 @@ internal static class OptDirectory
             Extracting.Release();
         }
     }
+
+    /// <summary>The directory name of one list of layer versions.</summary>
+    public static string Id(IReadOnlyList<FunctionLayer> layers) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", layers.Select(l => l.CodeSha256)))));
 
     /// <summary>The variables AWS's runtimes derive from /opt, with <paramref name="opt"/> in its place. Variables the
     /// function sets itself win, as they do on AWS.</summary>

@@ -4,8 +4,15 @@ using System.Text;
 
 namespace Nephele.Services.Lambda.Runtime;
 
-/// <summary>One request to the Runtime API: method, path, headers (lower-case names) and body.</summary>
-internal sealed record RuntimeRequest(string Method, string Path, Dictionary<string, string> Headers, byte[] Body);
+/// <summary>
+/// One request to the Runtime API: method, path, headers (lower-case names) and body. A streamed response
+/// (Lambda-Runtime-Function-Response-Mode: streaming, chunked) leaves Body empty: the handler reads it from
+/// <see cref="Chunks"/> as it arrives, trailers included.
+/// </summary>
+internal sealed record RuntimeRequest(string Method, string Path, Dictionary<string, string> Headers, byte[] Body)
+{
+    public HttpRequestReader? Chunks { get; init; }
+}
 
 /// <summary>A response: status, extra headers, body.</summary>
 internal sealed record RuntimeResponse(int Status, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body)
@@ -146,17 +153,51 @@ internal sealed class HttpRequestReader(Stream stream)
         if (headers.TryGetValue("expect", out var expect) && expect.Equals("100-continue", StringComparison.OrdinalIgnoreCase))
             await stream.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), ct);
 
+        var path = requestLine[1];
+        var query = path.IndexOf('?');
+        if (query >= 0) path = path[..query];
+        var chunked = headers.TryGetValue("transfer-encoding", out var encoding) && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase);
+        if (chunked && headers.TryGetValue("lambda-runtime-function-response-mode", out var mode) && mode.Equals("streaming", StringComparison.OrdinalIgnoreCase))
+        {
+            Trailers.Clear();
+            return new RuntimeRequest(requestLine[0], path, headers, []) { Chunks = this };
+        }
         byte[] body;
-        if (headers.TryGetValue("transfer-encoding", out var encoding) && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+        if (chunked)
             body = await ReadChunkedAsync(ct);
         else
         {
             var length = headers.TryGetValue("content-length", out var cl) && int.TryParse(cl, out var n) ? n : 0;
             body = await ReadExactlyAsync(length, ct);
         }
-        var path = requestLine[1];
-        var query = path.IndexOf('?');
-        return new RuntimeRequest(requestLine[0], query >= 0 ? path[..query] : path, headers, body);
+        return new RuntimeRequest(requestLine[0], path, headers, body);
+    }
+
+    /// <summary>Trailer fields of the last streamed body (lower-case names), once <see cref="ReadChunkAsync"/> returned null.</summary>
+    public Dictionary<string, string> Trailers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The next chunk of a streamed body, or null after the last one (its trailers are then in <see cref="Trailers"/>).</summary>
+    public async Task<byte[]?> ReadChunkAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var line = await ReadLineAsync(ct);
+            var semicolon = line.IndexOf(';');
+            var size = Convert.ToInt32(semicolon >= 0 ? line[..semicolon] : line, 16);
+            if (size == 0)
+            {
+                string trailer;
+                while ((trailer = await ReadLineAsync(ct)).Length > 0)
+                {
+                    var colon = trailer.IndexOf(':');
+                    if (colon > 0) Trailers[trailer[..colon].Trim().ToLowerInvariant()] = trailer[(colon + 1)..].Trim();
+                }
+                return null;
+            }
+            var chunk = await ReadExactlyAsync(size, ct);
+            await ReadLineAsync(ct);
+            if (chunk.Length > 0) return chunk;
+        }
     }
 
     private async Task<byte[]> ReadChunkedAsync(CancellationToken ct)

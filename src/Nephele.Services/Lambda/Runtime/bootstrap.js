@@ -6,6 +6,8 @@ const fs = require('fs');
 const path = require('path');
 const util = require('util');
 const { pathToFileURL } = require('url');
+const { Writable } = require('stream');
+const { finished } = require('stream/promises');
 
 const [HOST, PORT] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -38,6 +40,80 @@ console.warn = (...a) => emit('WARN', a);
 console.error = (...a) => emit('ERROR', a);
 console.debug = (...a) => emit('DEBUG', a);
 console.trace = (...a) => emit('TRACE', a);
+
+// Response streaming as AWS's Node.js runtime offers it: awslambda.streamifyResponse marks a handler that takes a
+// writable responseStream; awslambda.HttpResponseStream.from writes the function URL prelude (status, headers, cookies)
+// followed by 8 NUL bytes before the body.
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HTTP_INTEGRATION = 'application/vnd.awslambda.http-integration-response';
+globalThis.awslambda = {
+  streamifyResponse(handler) {
+    handler[STREAMING] = 'response';
+    return handler;
+  },
+  HttpResponseStream: class HttpResponseStream {
+    static from(underlyingStream, prelude) {
+      underlyingStream.setContentType(HTTP_INTEGRATION);
+      underlyingStream.write(JSON.stringify(prelude || {}));
+      underlyingStream.write(new Uint8Array(8));
+      return underlyingStream;
+    }
+  },
+};
+
+// The Runtime API's streaming mode: one chunked POST .../response whose chunks go out as the handler writes them;
+// an error after it started travels in the trailers.
+function responseStream(id) {
+  let req;
+  let contentType = 'application/octet-stream';
+  const open = () => {
+    if (req) return req;
+    req = http.request({
+      host: HOST, port: PORT, method: 'POST', path: `${PREFIX}/invocation/${id}/response`, agent,
+      headers: {
+        'Lambda-Runtime-Function-Response-Mode': 'streaming',
+        'Transfer-Encoding': 'chunked',
+        'Content-Type': contentType,
+        Trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body',
+      },
+    });
+    req.done = new Promise((resolve, reject) => {
+      req.on('response', res => { res.resume(); res.on('end', resolve); });
+      req.on('error', reject);
+    });
+    return req;
+  };
+  const stream = new Writable({
+    write(chunk, encoding, callback) { open().write(chunk, callback); },
+    final(callback) { callback(); },
+  });
+  stream.setContentType = type => { contentType = type; };
+  stream.open = open;
+  return stream;
+}
+
+async function runStreaming(handler, event, context, id) {
+  const stream = responseStream(id);
+  let failure;
+  try {
+    await handler(event, stream, context);
+    if (!stream.writableEnded) stream.end();
+    await finished(stream);
+  } catch (e) {
+    failure = errorPayload(e);
+    fs.writeSync(1, `${new Date().toISOString()}\t${id}\tERROR\tInvoke Error \t${JSON.stringify(failure)}\n`);
+  }
+  fs.writeSync(1, DONE + id + '\n');
+  const req = stream.open();
+  if (failure) {
+    req.addTrailers({
+      'Lambda-Runtime-Function-Error-Type': failure.errorType,
+      'Lambda-Runtime-Function-Error-Body': Buffer.from(JSON.stringify(failure)).toString('base64'),
+    });
+  }
+  req.end();
+  await req.done;
+}
 
 function errorPayload(err) {
   if (err instanceof Error) {
@@ -143,6 +219,12 @@ async function main() {
     const id = next.headers['lambda-runtime-aws-request-id'];
     currentRequestId = id;
     if (next.headers['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = next.headers['lambda-runtime-trace-id'];
+    if (handler[STREAMING] === 'response') {
+      let event = null;
+      try { event = next.body.length ? JSON.parse(next.body.toString('utf8')) : null; } catch (e) { event = next.body.toString('utf8'); }
+      await runStreaming(handler, event, makeContext(next.headers), id);
+      continue;
+    }
     let outcome;
     try {
       const event = next.body.length ? JSON.parse(next.body.toString('utf8')) : null;
