@@ -25,6 +25,7 @@ public sealed class SqliteStateStore : IStateStore
     private readonly ConcurrentBag<SqliteStatements> _idleReaders = [];
     private readonly ConcurrentDictionary<(string, string), SqliteResourceTable> _tables = new();
     private int _transactionDepth;
+    private long _resetCount;
     private volatile bool _disposed;
 
     public IBlobStore Blobs { get; }
@@ -170,7 +171,10 @@ public sealed class SqliteStateStore : IStateStore
             return 0;
         });
         Blobs.Reset(service);
+        Interlocked.Increment(ref _resetCount);
     }
+
+    public long ResetCount => Interlocked.Read(ref _resetCount);
 
     public string? GetMeta(string key)
     {
