@@ -27,7 +27,7 @@ internal static class BenchCli
                    --rounds N (5)  --warmup SECONDS (2)  --aot PATH  --moto PATH  --repo DIR
                    --no-build  --quiet
                    --endpoint URL (an already running loopback server instead of --targets)
-                   s3-large: --size-mib N (1024); s3-list: --keys N (100000)  --passes N (3)
+                   s3-large: --size-mib N (1024)  --server-pid PID (with --endpoint); s3-list: --keys N (100000)  --passes N (3)
         """;
 
     public static async Task<int> RunAsync(string[] args)

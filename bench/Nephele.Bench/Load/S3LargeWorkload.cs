@@ -1,8 +1,8 @@
+using System.Diagnostics;
+using System.Globalization;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using System.Diagnostics;
-using System.Globalization;
 using Nephele.Bench.Cli;
 using Nephele.Bench.Processes;
 
@@ -43,14 +43,18 @@ internal sealed class S3LargeWorkload : IScenarioWorkload
     public async Task<IReadOnlyList<(string Name, string Value)>> RunAsync(BenchArgs args, int? serverPid, CancellationToken ct)
     {
         long size = args.GetInt("--size-mib", 1024, 1, 5 * 1024) * 1024L * 1024;
+        // --endpoint runs have no process of their own to watch unless --server-pid names it.
+        serverPid ??= args.Get("--server-pid") is { } pidText ? int.Parse(pidText, CultureInfo.InvariantCulture) : null;
         using var rss = new PeakRss(serverPid);
         var idle = rss.Current();
+        var cpuBefore = ProcFs.CpuSeconds(serverPid);
 
         var put = Stopwatch.StartNew();
         await using (var body = new GeneratedStream(size))
             await _client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = "large", InputStream = body, AutoCloseStream = false }, ct);
         put.Stop();
         var putPeak = rss.TakePeak();
+        var cpuAfterPut = ProcFs.CpuSeconds(serverPid);
 
         var get = Stopwatch.StartNew();
         long read = 0;
@@ -62,6 +66,7 @@ internal sealed class S3LargeWorkload : IScenarioWorkload
         }
         get.Stop();
         var getPeak = rss.TakePeak();
+        var cpuAfterGet = ProcFs.CpuSeconds(serverPid);
         if (read != size) throw new BenchException($"GetObject returned {read} bytes, expected {size}.");
         await _client.DeleteObjectAsync(_bucket, "large", ct);
 
@@ -73,8 +78,14 @@ internal sealed class S3LargeWorkload : IScenarioWorkload
             ("RSS idle MB", Mb(idle)),
             ("peak RSS PUT MB", Mb(putPeak)),
             ("peak RSS GET MB", Mb(getPeak)),
+            // Server CPU per MB moved does not depend on what else the machine runs, unlike MB/s.
+            ("server CPU ms/MB PUT", CpuPerMb(cpuBefore, cpuAfterPut, size)),
+            ("server CPU ms/MB GET", CpuPerMb(cpuAfterPut, cpuAfterGet, size)),
         ];
     }
+
+    private static string CpuPerMb(double? before, double? after, long size) =>
+        before is { } b && after is { } a ? ((a - b) * 1000 / (size / 1e6)).ToString("0.00", CultureInfo.InvariantCulture) : "-";
 
     private static string Mb(long? kib) => kib is { } k ? (k / 1024.0).ToString("0", CultureInfo.InvariantCulture) : "-";
 
