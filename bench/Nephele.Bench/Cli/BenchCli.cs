@@ -22,11 +22,12 @@ internal static class BenchCli
           micro    BenchmarkDotNet: routing + JSON parsing of an SQS SendMessage, in process
                    any BenchmarkDotNet arguments, e.g. --job short
           load     N workers sending STS GetCallerIdentity (or SQS batches) through the AWS SDK for D seconds
-                   --workload sts|sqs-send|sqs-receive|kms-encrypt|kms-decrypt|sns-publish|lambda-invoke|lambda-cold|s3-put|s3-get|ddb-put|ddb-get (sts)
+                   --workload sts|sqs-send|sqs-receive|kms-encrypt|kms-decrypt|sns-publish|lambda-invoke|lambda-cold|s3-put|s3-get|s3-large|s3-list|ddb-put|ddb-get (sts)
                    --workers N (8)  --duration SECONDS (10, at most 60)  --targets aot,dll,moto
                    --rounds N (5)  --warmup SECONDS (2)  --aot PATH  --moto PATH  --repo DIR
                    --no-build  --quiet
                    --endpoint URL (an already running loopback server instead of --targets)
+                   s3-large: --size-mib N (1024)  --server-pid PID (with --endpoint); s3-list: --keys N (100000)  --passes N (3)
         """;
 
     public static async Task<int> RunAsync(string[] args)

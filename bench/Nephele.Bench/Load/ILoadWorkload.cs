@@ -32,12 +32,20 @@ internal static class Workloads
     public const string LambdaBurst = "lambda-burst";
     public const string S3Put = "s3-put";
     public const string S3Get = "s3-get";
+    public const string S3Large = "s3-large";
+    public const string S3List = "s3-list";
     public const string DdbPut = "ddb-put";
     public const string DdbGet = "ddb-get";
-    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold, LambdaBurst, S3Put, S3Get, DdbPut, DdbGet];
+    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold, LambdaBurst, S3Put, S3Get, S3Large, S3List, DdbPut, DdbGet];
 
     /// <summary>Whether a step moves several messages (SQS), so messages per second are worth a column.</summary>
     public static bool CountsMessages(string name) => name is SqsSend or SqsReceive or LambdaBurst;
+
+    /// <summary>Workloads run once per target as a script (<see cref="IScenarioWorkload"/>), not as closed-loop windows.</summary>
+    public static bool IsScenario(string name) => name is S3Large or S3List;
+
+    /// <summary>Workloads whose Nephele keeps its state on disk rather than --ephemeral.</summary>
+    public static bool NeedsDataDir(string name) => name is S3Large;
 
     public static string Describe(string name) => name switch
     {
@@ -51,6 +59,8 @@ internal static class Workloads
         LambdaBurst => "Lambda: 100 concurrent Invokes of a Node.js function that sleeps 100 ms (one step = the whole burst)",
         S3Put => "S3 PutObject of 1 KiB (1,000 keys, overwritten)",
         S3Get => "S3 GetObject of a 1 KiB object",
+        S3Large => "S3 PutObject then GetObject of one 1 GiB object (--size-mib), streamed; server on disk",
+        S3List => "S3 ListObjectsV2 pages of 1,000 over a bucket of 100,000 keys (--keys): all, one prefix, delimiter /",
         DdbPut => "DynamoDB PutItem of a 200-byte item (10,000 keys)",
         DdbGet => "DynamoDB GetItem of a 200-byte item (10,000 keys, pre-filled)",
         _ => "STS GetCallerIdentity",
@@ -68,6 +78,8 @@ internal static class Workloads
         LambdaBurst => new LambdaBurstWorkload(endpoint),
         S3Put => new S3PutWorkload(endpoint),
         S3Get => new S3GetWorkload(endpoint),
+        S3Large => new S3LargeWorkload(endpoint),
+        S3List => new S3ListWorkload(endpoint),
         DdbPut => new DynamoDbPutWorkload(endpoint),
         DdbGet => new DynamoDbGetWorkload(endpoint),
         _ => new StsCaller(endpoint),

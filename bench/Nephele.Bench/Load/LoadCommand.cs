@@ -42,17 +42,18 @@ internal static class LoadCommand
                 // Both servers log every request by default (Nephele one line, moto's werkzeug one line); --quiet drops Nephele's.
                 string[] extra = args.Has("--quiet") ? ["--log-level", "Warning"] : [];
                 using var probe = new ReadinessProbe();
-                foreach (var target in await TargetCatalog.ResolveAsync(args, AllTargets, AllTargets, extra, ct))
+                foreach (var target in await TargetCatalog.ResolveAsync(args, AllTargets, AllTargets, extra, ct, Workloads.NeedsDataDir(workload)))
                 {
                     var server = ServerProcess.Start(target, FreePort.Next());
                     servers.Add(server);
                     await server.WaitUntilReadyAsync(probe, target.ReadyTimeout, ct);
-                    subjects.Add(new LoadSubject(target.Label, server.BaseUrl, workload));
+                    subjects.Add(new LoadSubject(target.Label, server.BaseUrl, workload, server.Process.Id));
                 }
             }
 
             foreach (var subject in subjects) await CheckAsync(subject, ct);
             var live = subjects.Where(s => s.Skipped is null).ToList();
+            if (Workloads.IsScenario(workload)) return await ScenarioCommand.RunAsync(args, workload, subjects, ct);
             if (warmup > TimeSpan.Zero)
                 foreach (var subject in live)
                 {
@@ -92,7 +93,23 @@ internal static class LoadCommand
         finally
         {
             foreach (var subject in subjects) subject.Dispose();
-            foreach (var server in servers) server.Dispose();
+            foreach (var server in servers)
+            {
+                server.Dispose();
+                if (!server.Target.IsMoto && Workloads.NeedsDataDir(workload)) DeleteDataDir(TargetCatalog.DataDirOf(server.Port));
+            }
+        }
+    }
+
+    private static void DeleteDataDir(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A killed server may still hold a file for a moment; the scratch directory is only disk space.
         }
     }
 

@@ -48,6 +48,23 @@ internal static class ProcFs
         return found;
     }
 
+    /// <summary>User plus system CPU time of a process in seconds (from /proc/PID/stat), or null without a process.</summary>
+    public static double? CpuSeconds(int? pid)
+    {
+        if (pid is null) return null;
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // utime and stime are fields 14 and 15 of the line, 11 and 12 after the command name; in clock ticks of 1/100 s.
+            return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     internal static long ParseKib(string statusLine)
     {
         // "VmRSS:	   51234 kB"

@@ -11,8 +11,12 @@ internal static class TargetCatalog
         ["DOTNET_NOLOGO"] = "1",
     };
 
+    /// <summary>Where a Nephele started with a data directory on <paramref name="port"/> keeps its state.</summary>
+    public static string DataDirOf(int port) => Path.Combine(Path.GetTempPath(), "nephele-bench", $"data-{port}");
+
     public static async Task<IReadOnlyList<ServerTarget>> ResolveAsync(
-        BenchArgs args, IReadOnlyList<string> defaults, IReadOnlyList<string> allowed, IReadOnlyList<string> nepheleExtraArgs, CancellationToken ct)
+        BenchArgs args, IReadOnlyList<string> defaults, IReadOnlyList<string> allowed, IReadOnlyList<string> nepheleExtraArgs, CancellationToken ct,
+        bool dataDir = false)
     {
         var explicitTargets = args.Has("--targets");
         var keys = args.GetList("--targets", defaults, [.. allowed]);
@@ -21,7 +25,10 @@ internal static class TargetCatalog
         var workDir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nephele-bench")).FullName;
         var targets = new List<ServerTarget>();
 
-        IReadOnlyList<string> Nephele(int port) => ["start", "--port", port.ToString(), "--ephemeral", .. nepheleExtraArgs];
+        // A workload that moves more than memory should hold (s3-large) runs Nephele on disk: data-<port> in the scratch directory.
+        IReadOnlyList<string> Nephele(int port) => dataDir
+            ? ["start", "--port", port.ToString(), "--data-dir", DataDirOf(port), .. nepheleExtraArgs]
+            : ["start", "--port", port.ToString(), "--ephemeral", .. nepheleExtraArgs];
 
         foreach (var key in keys)
         {

@@ -2,10 +2,12 @@ namespace Nephele.Core.State;
 
 /// <summary>
 /// Blobs as files: <c>&lt;dataDir&gt;/blobs/&lt;service&gt;/&lt;2 hex&gt;/&lt;sha256(id) hex&gt;</c>. Ids are arbitrary
-/// (S3 keys with <c>../</c>), so only their hash reaches the file system. A write goes to a temp file, is fsynced,
-/// then renamed over the target: readers see the old blob or the new one, never a torn one, and an
-/// acknowledged write is on disk. The rename itself is durable against a process crash, like the database
-/// commits (synchronous=NORMAL); the directory is not fsynced, so power loss may lose the newest names. Temp files live in <c>blobs/.tmp</c> (same file system, so the rename is
+/// (S3 keys with <c>../</c>), so only their hash reaches the file system. A write goes to a temp file, then is renamed
+/// over the target: readers see the old blob or the new one, never a torn one. Once written the bytes are in the OS,
+/// so an acknowledged write survives a crash or kill -9 of the process — the durability the database commits have
+/// (WAL, synchronous=NORMAL) — without an fsync: that would hold each response until the disk had the whole blob (a
+/// 1 GiB object at the disk's speed rather than the page cache's). Like the newest commits, the newest blobs may be lost
+/// to power loss or an OS crash. Temp files live in <c>blobs/.tmp</c> (same file system, so the rename is
 /// atomic); those left by a crash are removed at startup once an hour old, so a second process sharing the
 /// directory does not lose a write in progress.
 /// </summary>
@@ -38,7 +40,6 @@ public sealed class FileBlobStore : IBlobStore
             {
                 await content.CopyToAsync(file, 64 * 1024, ct).ConfigureAwait(false);
                 await file.FlushAsync(ct).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
                 size = file.Length;
             }
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

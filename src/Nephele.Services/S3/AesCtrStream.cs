@@ -73,11 +73,15 @@ internal sealed class AesCtrStream : ReadOnlyStream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        // Fill the whole buffer (a request body yields a few KiB a read): one AES pass per buffer, not per network read.
+        var n = await _inner.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
         Transform(_aes, _iv, _position, buffer.Span[..n]);
         _position += n;
         return n;
     }
+
+    public override Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken) =>
+        BulkCopy.CopyAsync(this, destination, cancellationToken);
 
     public override bool CanSeek => _inner.CanSeek;
     public override long Length => _inner.Length;

@@ -109,5 +109,8 @@ internal static class ObjectBody
             _prefix = _prefix[n..];
             return n;
         }
+
+        public override Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken) =>
+            BulkCopy.CopyAsync(this, destination, cancellationToken);
     }
 }

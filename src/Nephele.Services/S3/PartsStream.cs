@@ -38,6 +38,9 @@ internal sealed class PartsStream : ReadOnlyStream
     public override bool CanSeek => true;
     public override long Position { get => _position; set => throw new NotSupportedException(); }
 
+    public override Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken) =>
+        BulkCopy.CopyAsync(this, destination, cancellationToken);
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         while (true)

@@ -20,7 +20,8 @@ internal sealed class S3MasterKey(IStateStore state)
     private static readonly byte[] Aad = Encoding.ASCII.GetBytes("nephele-s3-sse-s3-data-key");
 
     private readonly IResourceTable _keys = state.Table("s3", "master-keys");
-    private byte[]? _key;
+    private (byte[] Key, long Resets)? _cached;
+    private readonly Lock _cacheLock = new();
 
     public static byte[] NewDataKey() => RandomNumberGenerator.GetBytes(32);
 
@@ -52,17 +53,21 @@ internal sealed class S3MasterKey(IStateStore state)
         return dataKey;
     }
 
-    // A state reset or import replaces the row: read it again rather than trust a cached copy made before.
+    // Read once, then again only after a state reset (which removes the row); TryAdd then Get makes two processes that
+    // start together agree on one key.
     private byte[] Key()
     {
+        var resets = state.ResetCount;
+        lock (_cacheLock)
+            if (_cached is { } cached && cached.Resets == resets) return cached.Key;
         var stored = _keys.Get(Global, Row);
         if (stored is null)
         {
             _keys.TryAdd(Global, Row, RandomNumberGenerator.GetBytes(32));
             stored = _keys.Get(Global, Row)!;
         }
-        if (_key is null || !stored.AsSpan().SequenceEqual(_key)) _key = stored;
-        return _key;
+        lock (_cacheLock) _cached = (stored, resets);
+        return stored;
     }
 
     /// <summary>A sealed key the master key cannot open: the data directory lost its master key (or was tampered with).</summary>
