@@ -29,12 +29,6 @@ public interface IStateStore : IDisposable
     /// <summary>Deletes all state, or that of one service.</summary>
     void Reset(string? service = null);
 
-    /// <summary>
-    /// How many times <see cref="Reset"/> has completed; a service that caches rows in memory drops its cache when this
-    /// changes, since a reset removes rows without going through the service.
-    /// </summary>
-    long ResetCount { get; }
-
     /// <summary>Where state is kept ("memory" when ephemeral).</summary>
     string Location { get; }
 

@@ -27,7 +27,6 @@ public sealed class SqliteStateStore : IStateStore
     private int _transactionDepth;
     // Tables written by the open transaction; their change stamps move once it ends. Guarded by the writer lock.
     private readonly HashSet<SqliteResourceTable> _written = [];
-    private long _resetCount;
     private volatile bool _disposed;
 
     public IBlobStore Blobs { get; }
@@ -184,10 +183,7 @@ public sealed class SqliteStateStore : IStateStore
         });
         Blobs.Reset(service);
         foreach (var table in _tables.Values) table.Changed();
-        Interlocked.Increment(ref _resetCount);
     }
-
-    public long ResetCount => Interlocked.Read(ref _resetCount);
 
     public string? GetMeta(string key)
     {

@@ -12,31 +12,26 @@ internal sealed class BucketConfigStore(IStateStore state)
     private static readonly Scope Names = Scope.Global("s3");
 
     private readonly IResourceTable _rows = state.Table("s3", "bucket-config");
-    private readonly BucketCache _cache = BucketCache.For(state);
+    private readonly TableCache<string, byte[]?> _cache = new(state.Table("s3", "bucket-config"));
 
-    /// <summary>A fresh copy of the document (callers may change it), or null; the stored bytes are cached, so the common
+    /// <summary>A fresh copy of the document (callers may change it), or null; the stored bytes are cached while the table is unchanged, so the common
     /// answer for object requests — no such configuration — costs no read of the store.</summary>
     public Dictionary<string, object?>? Get(string bucket, string name) =>
         Row(bucket, name) is { } bytes ? ConfigDocument.Read(bytes) : null;
 
     public void Put(string bucket, string name, Dictionary<string, object?> document)
     {
-        var bytes = ConfigDocument.Write(document);
-        _cache.Write(() =>
-        {
-            _rows.Put(Names, Key(bucket, name), bytes);
-            return true;
-        });
+        _rows.Put(Names, Key(bucket, name), ConfigDocument.Write(document));
     }
 
-    public bool Delete(string bucket, string name) => _cache.Write(() => _rows.Delete(Names, Key(bucket, name)));
+    public bool Delete(string bucket, string name) => _rows.Delete(Names, Key(bucket, name));
 
     public bool Exists(string bucket, string name) => Row(bucket, name) is not null;
 
     private byte[]? Row(string bucket, string name)
     {
         var key = Key(bucket, name);
-        return _cache.Get("c/" + key, () => _rows.Get(Names, key));
+        return _cache.Get(key, k => _rows.Get(Names, k));
     }
 
     /// <summary>The documents of an id-keyed configuration ("Inventory", "Metrics", ...) in id order, after <paramref name="afterId"/>.</summary>

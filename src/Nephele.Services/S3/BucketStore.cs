@@ -10,34 +10,29 @@ internal sealed class BucketStore(IStateStore state)
 
     private readonly IResourceTable _buckets = state.Table("s3", "buckets");
     private readonly IResourceTable _configuration = state.Table("s3", "bucket-config");
-    private readonly BucketCache _cache = BucketCache.For(state);
+    private readonly TableCache<string, BucketRecord?> _cache = new(state.Table("s3", "buckets"));
 
-    public T Transaction<T>(Func<T> work) => _cache.Transaction(work);
+    public T Transaction<T>(Func<T> work) => state.Transaction(work);
 
-    /// <summary>The bucket (null when there is none), from memory after the first read: every request reads it.</summary>
+    /// <summary>
+    /// The bucket (null when there is none), from memory while the buckets table is unchanged: every request reads
+    /// it. Shared between requests, so callers copy it (<c>with</c>) before changing it.
+    /// </summary>
     public BucketRecord? Get(string name) =>
-        _cache.Get("b/" + name, () => _buckets.Get(Names, name, S3JsonContext.Default.BucketRecord));
+        _cache.Get(name, n => _buckets.Get(Names, n, S3JsonContext.Default.BucketRecord));
 
-    public bool TryAdd(BucketRecord bucket) =>
-        _cache.Write(() => _buckets.TryAdd(Names, bucket.Name, bucket, S3JsonContext.Default.BucketRecord));
+    public bool TryAdd(BucketRecord bucket) => _buckets.TryAdd(Names, bucket.Name, bucket, S3JsonContext.Default.BucketRecord);
 
-    public void Put(BucketRecord bucket) =>
-        _cache.Write(() =>
-        {
-            _buckets.Put(Names, bucket.Name, bucket, S3JsonContext.Default.BucketRecord);
-            return true;
-        });
+    public void Put(BucketRecord bucket) => _buckets.Put(Names, bucket.Name, bucket, S3JsonContext.Default.BucketRecord);
 
-    public bool Delete(string name) => _cache.Write(() => _buckets.Delete(Names, name));
+    public bool Delete(string name) => _buckets.Delete(Names, name);
 
     /// <summary>Deletes every configuration document of a bucket (rows "&lt;bucket&gt;/&lt;ConfigName&gt;"), as DeleteBucket must.</summary>
-    public void DeleteConfiguration(string name) =>
-        _cache.Write(() =>
-        {
-            foreach (var row in _configuration.List(Names, name + "/"))
-                _configuration.Delete(Names, row.Key);
-            return true;
-        });
+    public void DeleteConfiguration(string name)
+    {
+        foreach (var row in _configuration.List(Names, name + "/"))
+            _configuration.Delete(Names, row.Key);
+    }
 
     /// <summary>The buckets of one account, in name order.</summary>
     public IEnumerable<BucketRecord> OwnedBy(string account) =>

@@ -30,10 +30,9 @@ internal sealed class ObjectStore(IStateStore state, TimeProvider clock)
 
     public IBlobStore Blobs => state.Blobs;
 
-    private readonly BucketCache _cache = BucketCache.For(state);
 
     /// <summary>A store transaction that also keeps the bucket cache right if it writes bucket rows.</summary>
-    public T Transaction<T>(Func<T> work) => _cache.Transaction(work);
+    public T Transaction<T>(Func<T> work) => state.Transaction(work);
 
     public static string RowKey(string bucket, string key) => bucket + "/" + key;
 

@@ -20,8 +20,7 @@ internal sealed class S3MasterKey(IStateStore state)
     private static readonly byte[] Aad = Encoding.ASCII.GetBytes("nephele-s3-sse-s3-data-key");
 
     private readonly IResourceTable _keys = state.Table("s3", "master-keys");
-    private (byte[] Key, long Resets)? _cached;
-    private readonly Lock _cacheLock = new();
+    private readonly TableCache<string, byte[]> _cache = new(state.Table("s3", "master-keys"));
 
     public static byte[] NewDataKey() => RandomNumberGenerator.GetBytes(32);
 
@@ -53,22 +52,14 @@ internal sealed class S3MasterKey(IStateStore state)
         return dataKey;
     }
 
-    // Read once, then again only after a state reset (which removes the row); TryAdd then Get makes two processes that
-    // start together agree on one key.
-    private byte[] Key()
+    // Read once, then again only after the row changes (a state reset removes it); TryAdd then Get makes two processes
+    // that start together agree on one key.
+    private byte[] Key() => _cache.Get(Row, row =>
     {
-        var resets = state.ResetCount;
-        lock (_cacheLock)
-            if (_cached is { } cached && cached.Resets == resets) return cached.Key;
-        var stored = _keys.Get(Global, Row);
-        if (stored is null)
-        {
-            _keys.TryAdd(Global, Row, RandomNumberGenerator.GetBytes(32));
-            stored = _keys.Get(Global, Row)!;
-        }
-        lock (_cacheLock) _cached = (stored, resets);
-        return stored;
-    }
+        if (_keys.Get(Global, row) is { } stored) return stored;
+        _keys.TryAdd(Global, row, RandomNumberGenerator.GetBytes(32));
+        return _keys.Get(Global, row)!;
+    });
 
     /// <summary>A sealed key the master key cannot open: the data directory lost its master key (or was tampered with).</summary>
     private static AwsException Unreadable() =>
