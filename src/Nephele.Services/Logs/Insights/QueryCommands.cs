@@ -70,10 +70,16 @@ internal sealed class StatsCommand(List<(QueryExpr Expr, string Name)> items, Li
 {
     private readonly List<AggregateExpr> _aggregates = items.SelectMany(i => i.Expr.Aggregates()).Distinct().ToList();
 
+    // The shape changes when the pipeline is built, so later fields or display commands apply on top of it.
     public override IEnumerable<QueryRow> Run(IEnumerable<QueryRow> rows, QueryShape shape)
     {
         shape.Aggregated = true;
         shape.Projection = [.. groups.Select(g => g.Name), .. items.Select(i => i.Name)];
+        return Aggregate(rows);
+    }
+
+    private IEnumerable<QueryRow> Aggregate(IEnumerable<QueryRow> rows)
+    {
         var buckets = new Dictionary<string, (object?[] Keys, Aggregator[] Accumulators)>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
