@@ -128,6 +128,15 @@ public sealed class LogInsightsTests(NepheleFixture nephele) : IClassFixture<Nep
     }
 
     [Fact]
+    public async Task Display_after_stats_chooses_among_the_stats_columns()
+    {
+        var group = await Group((0, "a"), (1, "b"), (2, "a"));
+        var rows = Rows(await Run(group, "stats count(*) as n by @message | sort n desc | display n"));
+        Assert.Equal(["2", "1"], rows.Select(r => r["n"]));
+        Assert.Equal(["n"], rows[0].Keys);
+    }
+
+    [Fact]
     public async Task A_syntax_error_is_MalformedQueryException_with_its_location()
     {
         var group = await Group();

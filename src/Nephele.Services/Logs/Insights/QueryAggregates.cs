@@ -5,9 +5,18 @@ internal sealed class Aggregator(AggregateExpr aggregate)
 {
     public static readonly Dictionary<string, (int Min, int Max)> Arity = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["count"] = (0, 1), ["count_distinct"] = (1, 1), ["sum"] = (1, 1), ["avg"] = (1, 1), ["min"] = (1, 1),
-        ["max"] = (1, 1), ["pct"] = (2, 2), ["stddev"] = (1, 1), ["earliest"] = (1, 1), ["latest"] = (1, 1),
-        ["sortsfirst"] = (1, 1), ["sortslast"] = (1, 1),
+        ["count"] = (0, 1),
+        ["count_distinct"] = (1, 1),
+        ["sum"] = (1, 1),
+        ["avg"] = (1, 1),
+        ["min"] = (1, 1),
+        ["max"] = (1, 1),
+        ["pct"] = (2, 2),
+        ["stddev"] = (1, 1),
+        ["earliest"] = (1, 1),
+        ["latest"] = (1, 1),
+        ["sortsfirst"] = (1, 1),
+        ["sortslast"] = (1, 1),
     };
 
     private readonly string _name = aggregate.Name.ToLowerInvariant();
