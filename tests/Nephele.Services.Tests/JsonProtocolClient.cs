@@ -26,6 +26,14 @@ public class JsonProtocolClient(HttpClient http, string targetPrefix, string sig
         return (status, type[(type.LastIndexOf('#') + 1)..], message);
     }
 
+    /// <summary>Expects an error; returns its whole body (for errors with members besides the message).</summary>
+    public async Task<JsonElement> FailRaw(string operation, object body)
+    {
+        var (status, json) = await Send(operation, body);
+        Assert.NotEqual(HttpStatusCode.OK, status);
+        return json;
+    }
+
     private async Task<(HttpStatusCode, JsonElement)> Send(string operation, object body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/")

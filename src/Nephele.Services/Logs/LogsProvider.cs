@@ -42,7 +42,16 @@ public sealed partial class LogsProvider(ServiceEnvironment env) : IAwsProvider
         .On("TestMetricFilter", TestMetricFilter)
         .On("PutSubscriptionFilter", PutSubscriptionFilter)
         .On("DescribeSubscriptionFilters", DescribeSubscriptionFilters)
-        .On("DeleteSubscriptionFilter", DeleteSubscriptionFilter);
+        .On("DeleteSubscriptionFilter", DeleteSubscriptionFilter)
+        .On("StartQuery", StartQuery)
+        .On("GetQueryResults", GetQueryResults)
+        .On("StopQuery", StopQuery)
+        .On("DescribeQueries", DescribeQueries)
+        .On("GetLogRecord", GetLogRecord)
+        .On("PutQueryDefinition", PutQueryDefinition)
+        .On("DescribeQueryDefinitions", DescribeQueryDefinitions)
+        .On("DeleteQueryDefinition", DeleteQueryDefinition)
+        .On("StartLiveTail", StartLiveTail);
 
     private Dictionary<string, object?> CreateLogGroup(RequestContext ctx, Dictionary<string, object?> input)
     {

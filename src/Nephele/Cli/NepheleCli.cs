@@ -5,7 +5,8 @@ using Nephele.Core.Gateway;
 namespace Nephele.Cli;
 
 /// <summary>
-/// `nephele [start] [--host] [--port] [--data-dir] [--ephemeral] [--log-level]` and `nephele status`.
+/// `nephele [start] [--host] [--port] [--data-dir] [--ephemeral] [--log-level]`, `nephele status` and
+/// `nephele logs <function-name> [--follow] [--endpoint]`.
 /// Every option also reads its NEPHELE_* environment variable. Usage errors exit 2 with one line.
 /// </summary>
 internal static class NepheleCli
@@ -25,7 +26,12 @@ internal static class NepheleCli
         var start = new Command("start", "Start Nephele (the default).") { host, port, dataDir, ephemeral, logLevel, enforce, enforceIam };
         var status = new Command("status", "Ask a running Nephele for its health.") { host, port };
         var coverage = new Command("coverage", "Print the service coverage table (docs/coverage.md).");
-        var root = new RootCommand("Nephele: a whole AWS cloud in one local process.") { start, status, coverage, host, port, dataDir, ephemeral, logLevel, enforce, enforceIam };
+        var function = new Argument<string>("function-name") { Description = "The Lambda function whose log group /aws/lambda/<name> to print." };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new events until Ctrl-C." };
+        var endpoint = new Option<string>("--endpoint") { Description = "The running Nephele.", DefaultValueFactory = _ => Env("NEPHELE_ENDPOINT") ?? "http://localhost:4566" };
+        var region = new Option<string>("--region") { Description = "The function's region.", DefaultValueFactory = _ => Env("AWS_REGION") ?? Env("AWS_DEFAULT_REGION") ?? "us-east-1" };
+        var logs = new Command("logs", "Print a Lambda function's log from a running Nephele.") { function, follow, endpoint, region };
+        var root = new RootCommand("Nephele: a whole AWS cloud in one local process.") { start, status, coverage, logs, host, port, dataDir, ephemeral, logLevel, enforce, enforceIam };
 
         NepheleOptions Options(ParseResult r) => new()
         {
@@ -41,6 +47,7 @@ internal static class NepheleCli
         root.SetAction((r, ct) => StartCommand.RunAsync(Options(r), ct));
         status.SetAction((r, ct) => StatusCommand.RunAsync(r.GetValue(host)!, r.GetValue(port), ct));
         coverage.SetAction(_ => Console.Write(CoverageCommand.Markdown()));
+        logs.SetAction((r, ct) => Nephele.Services.Logs.LogsTail.RunAsync(new Uri(r.GetValue(endpoint)!), r.GetValue(function)!, r.GetValue(follow), Console.Out, Console.Error, ct, r.GetValue(region)!));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
