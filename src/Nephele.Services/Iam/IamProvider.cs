@@ -37,6 +37,7 @@ public sealed partial class IamProvider(ServiceEnvironment env) : IAwsProvider
         .. UserHandlers(), .. GroupHandlers(), .. RoleHandlers(), .. PolicyHandlers(), .. AttachmentHandlers(),
         .. InlinePolicyHandlers(), .. InstanceProfileHandlers(), .. AccessKeyHandlers(), .. LoginProfileHandlers(),
         .. ProviderHandlers(), .. AccountHandlers(), .. ReportHandlers(), .. TagHandlers(), .. ContextKeyHandlers(), .. SimulationHandlers(),
+        .. MfaHandlers(),
     ];
 
     private static Scope Scope(RequestContext ctx) => ctx.GlobalScope;

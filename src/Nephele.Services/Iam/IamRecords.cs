@@ -152,4 +152,10 @@ internal sealed record AwsManagedPolicyEntry(string PolicyName, string Path, str
 [JsonSerializable(typeof(AccountAliasesRecord))]
 [JsonSerializable(typeof(CredentialReportRecord))]
 [JsonSerializable(typeof(List<AwsManagedPolicyEntry>))]
+[JsonSerializable(typeof(MfaDeviceRecord))]
+[JsonSerializable(typeof(SshPublicKeyRecord))]
+[JsonSerializable(typeof(ServerCertificateRecord))]
+[JsonSerializable(typeof(SigningCertificateRecord))]
+[JsonSerializable(typeof(ServiceSpecificCredentialRecord))]
+[JsonSerializable(typeof(AccessKeyUseRecord))]
 internal sealed partial class IamJsonContext : JsonSerializerContext;
