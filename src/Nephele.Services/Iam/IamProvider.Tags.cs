@@ -24,6 +24,8 @@ public sealed partial class IamProvider
                 (c, n, t) => _store.SamlProviders.Put(Scope(c), n, SamlProvider(c, n) with { Tags = t }))),
             ("MFADevice", new("SerialNumber", (c, n) => MfaDevice(c, n).Tags,
                 (c, n, t) => _store.MfaDevices.Put(Scope(c), n, MfaDevice(c, n) with { Tags = t }))),
+            ("ServerCertificate", new("ServerCertificateName", (c, n) => ServerCertificate(c, n).Tags,
+                (c, n, t) => _store.ServerCertificates.Put(Scope(c), n, ServerCertificate(c, n) with { Tags = t }))),
         };
         foreach (var (suffix, taggable) in kinds)
         {

@@ -7,7 +7,10 @@ internal sealed record TagRecord(string Key, string Value);
 /// <summary>An inline policy embedded in a user, group or role, kept exactly as submitted.</summary>
 internal sealed record InlinePolicy(string PolicyName, string Document);
 
-internal sealed record LoginProfileRecord(DateTimeOffset CreateDate, bool PasswordResetRequired);
+/// <summary>A console login: the password is kept only as a salted PBKDF2 hash (for ChangePassword's old password and
+/// the policy's password reuse prevention), with the hashes of earlier passwords.</summary>
+internal sealed record LoginProfileRecord(DateTimeOffset CreateDate, bool PasswordResetRequired, string? PasswordHash = null,
+    List<string>? PreviousPasswordHashes = null);
 
 internal sealed record UserRecord
 {
