@@ -213,13 +213,19 @@ public sealed class IamMfaEnforcementTests(EnforcingNepheleFixture nephele) : Mf
         Assert.Equal("AccessDenied", denied.ErrorCode);
         var assumed = await Sts(id, key).AssumeRoleAsync(new AssumeRoleRequest
         {
-            RoleArn = role, RoleSessionName = "with-mfa", SerialNumber = serial, TokenCode = Totp.Code(secret, step + 1),
+            RoleArn = role,
+            RoleSessionName = "with-mfa",
+            SerialNumber = serial,
+            TokenCode = Totp.Code(secret, step + 1),
         });
         Assert.EndsWith("assumed-role/break-glass/with-mfa", assumed.AssumedRoleUser.Arn);
         // A wrong code is refused even though it claims MFA.
         await Assert.ThrowsAsync<AmazonSecurityTokenServiceException>(() => Sts(id, key).AssumeRoleAsync(new AssumeRoleRequest
         {
-            RoleArn = role, RoleSessionName = "bad-code", SerialNumber = serial, TokenCode = "000000",
+            RoleArn = role,
+            RoleSessionName = "bad-code",
+            SerialNumber = serial,
+            TokenCode = "000000",
         }));
     }
 }
