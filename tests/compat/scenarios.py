@@ -3,6 +3,7 @@ from dynamodb_scenarios import DYNAMODB_SCENARIOS
 from dynamodbstreams_scenarios import DYNAMODBSTREAMS_SCENARIOS
 from dynamodb_partiql_scenarios import DYNAMODB_PARTIQL_SCENARIOS
 from iam_scenarios import IAM_SCENARIOS
+from iam_credentials_scenarios import IAM_CREDENTIALS_SCENARIOS
 from iam_enforce_scenarios import IAM_ENFORCE_SCENARIOS
 from kms_scenarios import KMS_SCENARIOS
 from lambda_async_scenarios import LAMBDA_ASYNC_SCENARIOS
@@ -24,6 +25,7 @@ SCENARIOS = [
     *SQS_SCENARIOS,
     *SSM_SCENARIOS,
     *IAM_SCENARIOS,
+    *IAM_CREDENTIALS_SCENARIOS,
     *IAM_ENFORCE_SCENARIOS,
     *S3_SCENARIOS,
     *S3_CONFIG_SCENARIOS,

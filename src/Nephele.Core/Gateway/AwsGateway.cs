@@ -52,6 +52,9 @@ public sealed class AwsGateway(
                 : service.Name == "s3" ? AuthErrorDialect.S3 : AuthErrorDialect.Query;
             var caller = (await authenticator.AuthenticateAsync(request, credential, dialect, http.RequestAborted)).Caller;
             account = caller.AccountId;
+            // Long-term keys (IAM users' and the root's AKIA keys) remember their last use; temporary ones do not, as in AWS.
+            if (caller.AccessKeyId.StartsWith("AKIA", StringComparison.Ordinal))
+                providers.AccessKeyUse?.Used(caller, service.Name, region, clock.GetUtcNow());
             // S3 stores Content-Encoding as object metadata; everywhere else gzip is request compression.
             if (service.Name != "s3") await ContentEncoding.DecodeAsync(request, http.RequestAborted);
             operation = protocol.ResolveOperation(model, request);

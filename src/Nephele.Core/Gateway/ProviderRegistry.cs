@@ -19,6 +19,9 @@ public sealed class ProviderRegistry : IAsyncDisposable
     /// <summary>The service that knows principals' policies (IAM), if one is registered.</summary>
     public IIdentityPolicySource? IdentityPolicies { get; }
 
+    /// <summary>The service that records when long-term access keys were last used (IAM), if one is registered.</summary>
+    public Auth.IAccessKeyUseRecorder? AccessKeyUse { get; }
+
     /// <summary>How a service names the resource of a request and finds its resource policy, if it says.</summary>
     public IResourcePolicySource? ResourcesOf(string service) => _resources.GetValueOrDefault(service);
 
@@ -32,6 +35,7 @@ public sealed class ProviderRegistry : IAsyncDisposable
             _operations[provider.ServiceName] = ops;
             if (provider is IResourcePolicySource resources) _resources[provider.ServiceName] = resources;
             IdentityPolicies ??= provider as IIdentityPolicySource;
+            AccessKeyUse ??= provider as Auth.IAccessKeyUseRecorder;
             if (provider is IResourceCors cors) _cors[provider.ServiceName] = cors;
             if (provider is IUnmodeledOperations unmodeled) _unmodeled[provider.ServiceName] = unmodeled;
         }

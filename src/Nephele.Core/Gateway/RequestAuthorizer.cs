@@ -98,6 +98,13 @@ public sealed class RequestAuthorizer(ProviderRegistry providers, bool enforce)
         else keys["aws:PrincipalType"] = ["Anonymous"];
         if (context.Request.SourceIp is { } ip) keys["aws:SourceIp"] = [ip];
         if (principal?.UserName is { } user) keys["aws:username"] = [user];
+        // Temporary credentials say whether MFA was used; long-term access keys carry neither key, as in AWS.
+        if (principal?.MultiFactorAuthTime is { } mfa)
+        {
+            keys["aws:MultiFactorAuthPresent"] = ["true"];
+            keys["aws:MultiFactorAuthAge"] = [Math.Max(0, (long)(now - mfa).TotalSeconds).ToString(CultureInfo.InvariantCulture)];
+        }
+        else if (!anonymous && caller.SessionToken is not null) keys["aws:MultiFactorAuthPresent"] = ["false"];
         foreach (var (tag, value) in principal?.Tags ?? new Dictionary<string, string>())
             keys["aws:PrincipalTag/" + tag] = [value];
         return keys;

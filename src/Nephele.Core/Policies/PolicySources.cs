@@ -17,6 +17,8 @@ public sealed class PrincipalPolicies
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
     /// <summary>aws:username for IAM users.</summary>
     public string? UserName { get; init; }
+    /// <summary>When the caller's temporary credentials were obtained with MFA (aws:MultiFactorAuthPresent, aws:MultiFactorAuthAge).</summary>
+    public DateTimeOffset? MultiFactorAuthTime { get; init; }
 }
 
 /// <summary>

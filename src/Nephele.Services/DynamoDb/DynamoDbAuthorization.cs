@@ -33,10 +33,49 @@ public sealed partial class DynamoDbProvider : IResourcePolicySource
                         if (body is Dictionary<string, object?> request && request.GetString("TableName") is { Length: > 0 } table)
                             targets.Add(Target(scope, table, null, kind == "ConditionCheck" ? "dynamodb:ConditionCheckItem" : $"dynamodb:{kind}Item", request));
                 return targets;
+            case "ExecuteStatement":
+                return [PartiQlTarget(scope, ParsePartiQl(input))];
+            case "BatchExecuteStatement" or "ExecuteTransaction":
+                return PartiQlTargets(scope, input.GetList(operation == "ExecuteTransaction" ? "TransactStatements" : "Statements"));
         }
         var name = input.GetString("TableName") ?? input.GetString("ResourceArn");
         if (name is not { Length: > 0 }) return [];
         return [Target(scope, name, input.GetString("IndexName"), null, input)];
+    }
+
+    /// <summary>Each statement of a batch or transaction acts on its own table; one that does not parse is left to the
+    /// handler, which reports it (per statement in a batch).</summary>
+    private List<AuthorizationTarget> PartiQlTargets(Scope scope, List<object?>? statements)
+    {
+        var targets = new List<AuthorizationTarget>();
+        foreach (var statement in statements?.OfType<Dictionary<string, object?>>() ?? [])
+        {
+            PartiQl.PqStatement parsed;
+            try
+            {
+                parsed = ParsePartiQl(statement);
+            }
+            catch (AwsException)
+            {
+                continue;
+            }
+            targets.Add(PartiQlTarget(scope, parsed));
+        }
+        return targets;
+    }
+
+    /// <summary>PartiQL is authorized like AWS does: dynamodb:PartiQLSelect/Insert/Update/Delete on the table (or the
+    /// index a SELECT reads) that the statement names; EXISTS in a transaction reads, so it is a PartiQLSelect.</summary>
+    private AuthorizationTarget PartiQlTarget(Scope scope, PartiQl.PqStatement statement)
+    {
+        var action = statement switch
+        {
+            PartiQl.PqInsert => "dynamodb:PartiQLInsert",
+            PartiQl.PqUpdate => "dynamodb:PartiQLUpdate",
+            PartiQl.PqDelete => "dynamodb:PartiQLDelete",
+            _ => "dynamodb:PartiQLSelect",
+        };
+        return Target(scope, statement.TableName, statement.IndexName, action, new Dictionary<string, object?>());
     }
 
     private AuthorizationTarget Target(Scope scope, string tableNameOrArn, string? indexName, string? action, Dictionary<string, object?> request)

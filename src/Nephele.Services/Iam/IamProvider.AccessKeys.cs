@@ -4,8 +4,18 @@ using Nephele.Core.Protocols;
 
 namespace Nephele.Services.Iam;
 
-public sealed partial class IamProvider
+public sealed partial class IamProvider : IAccessKeyUseRecorder, IDisposable
 {
+    private readonly AccessKeyUsage _usage = new(new IamStore(env.State));
+
+    public void Used(CallerIdentity caller, string service, string region, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        _usage.Record(caller.AccountId, caller.AccessKeyId, service, region, at);
+    }
+
+    public void Dispose() => _usage.Dispose();
+
     private const int AccessKeysPerUser = 2;
 
     private IEnumerable<(string, Handler)> AccessKeyHandlers() =>
@@ -76,18 +86,25 @@ public sealed partial class IamProvider
         var key = OwnedKey(ctx, Required(input, "AccessKeyId"), user);
         _store.AccessKeys.Delete(Scope(ctx), key.AccessKeyId);
         _credentials.Remove(key.AccessKeyId);
+        _usage.Forget(Scope(ctx), key.AccessKeyId);
         return Empty();
     });
 
-    // Nephele does not record when each key was last used, so every key reads as never used (as AWS shows a fresh key).
+    // A key never used reads as AWS shows a fresh key: no date, service and region "N/A".
     private Dictionary<string, object?> GetAccessKeyLastUsed(RequestContext ctx, Dictionary<string, object?> input)
     {
         var id = Required(input, "AccessKeyId");
         var key = _store.AccessKeys.Get(Scope(ctx), id) ?? throw IamErrors.NoSuchEntity($"The Access Key with id {id} cannot be found");
+        var use = _usage.LastUse(Scope(ctx), key.AccessKeyId);
         return new()
         {
             ["UserName"] = key.UserName,
-            ["AccessKeyLastUsed"] = new Dictionary<string, object?> { ["ServiceName"] = "N/A", ["Region"] = "N/A" },
+            ["AccessKeyLastUsed"] = new Dictionary<string, object?>
+            {
+                ["LastUsedDate"] = use?.LastUsedDate,
+                ["ServiceName"] = use?.ServiceName ?? "N/A",
+                ["Region"] = use?.Region ?? "N/A",
+            },
         };
     }
 

@@ -25,6 +25,9 @@ public sealed partial class IamProvider : IIdentityPolicySource
         if (principal is null || caller.AccessKeyId.Length == 0 || !caller.AccessKeyId.StartsWith("ASIA", StringComparison.Ordinal)) return principal;
         // A session's requests are capped by the session policies it was created with.
         if (_sessionPolicies.Get(caller.AccountId, caller.AccessKeyId) is not { } session) return principal;
+        var mfa = session.MultiFactorAuthTime;
+        if (session.Policy is null && session.PolicyArns.Count == 0 && session.FederatedFrom is null)
+            return mfa is null ? principal : new PrincipalPolicies { Policies = principal.Policies, Tags = principal.Tags, UserName = principal.UserName, MultiFactorAuthTime = mfa };
         var documents = session.PolicyArns.Select(a => FindPolicy(caller.AccountId, a)).OfType<PolicyRecord>().Select(p => Parse(p.DefaultVersion.Document)).ToList();
         if (session.Policy is { } inline) documents.Add(Parse(inline));
         return new PrincipalPolicies
@@ -37,6 +40,7 @@ public sealed partial class IamProvider : IIdentityPolicySource
             },
             Tags = principal.Tags,
             UserName = principal.UserName,
+            MultiFactorAuthTime = mfa,
         };
     }
 

@@ -11,15 +11,16 @@ public sealed partial class IamProvider
         ("GetLoginProfile", GetLoginProfile),
         ("UpdateLoginProfile", UpdateLoginProfile),
         ("DeleteLoginProfile", DeleteLoginProfile),
+        ("ChangePassword", ChangePassword),
     ];
 
-    // Nephele has no console to sign in to, so the password is checked against the password policy and not kept.
+    // Nephele has no console to sign in to: the password is checked against the password policy and kept only as a hash.
     private Dictionary<string, object?> CreateLoginProfile(RequestContext ctx, Dictionary<string, object?> input) => _store.Transaction(() =>
     {
         var user = User(ctx, Required(input, "UserName"));
         CheckPassword(ctx, Required(input, "Password"));
         if (user.LoginProfile is not null) throw IamErrors.AlreadyExists($"Login Profile for user {user.UserName} already exists.");
-        var profile = new LoginProfileRecord(ctx.Now, input.GetBool("PasswordResetRequired") ?? false);
+        var profile = new LoginProfileRecord(ctx.Now, input.GetBool("PasswordResetRequired") ?? false, PasswordHashes.Hash(Required(input, "Password")));
         _store.Users.Put(Scope(ctx), user.UserName, user with { LoginProfile = profile });
         return new Dictionary<string, object?> { ["LoginProfile"] = LoginProfileOut(user.UserName, profile) };
     });
@@ -34,7 +35,11 @@ public sealed partial class IamProvider
     {
         var user = User(ctx, Required(input, "UserName"));
         var profile = LoginProfile(user);
-        if (input.GetString("Password") is { } password) CheckPassword(ctx, password);
+        if (input.GetString("Password") is { } password)
+        {
+            CheckPassword(ctx, password);
+            profile = WithNewPassword(profile, password);
+        }
         profile = profile with { PasswordResetRequired = input.GetBool("PasswordResetRequired") ?? profile.PasswordResetRequired };
         _store.Users.Put(Scope(ctx), user.UserName, user with { LoginProfile = profile });
         return Empty();
@@ -47,6 +52,31 @@ public sealed partial class IamProvider
         _store.Users.Put(Scope(ctx), user.UserName, user with { LoginProfile = null });
         return Empty();
     });
+
+    /// <summary>An IAM user changes its own password: the old one must match, the new one meet the password policy
+    /// (including reuse prevention); a pending reset is then done.</summary>
+    private Dictionary<string, object?> ChangePassword(RequestContext ctx, Dictionary<string, object?> input) => _store.Transaction(() =>
+    {
+        var userName = CallerUserName(ctx) ?? throw new AwsException("InvalidUserType", "Only IAM Users can change their own password.", 400);
+        var user = User(ctx, userName);
+        var profile = LoginProfile(user);
+        if (profile.PasswordHash is { } hash && !PasswordHashes.Verify(Required(input, "OldPassword"), hash))
+            throw new AwsException("AccessDenied", "The old password is incorrect.", 403);
+        var password = Required(input, "NewPassword");
+        CheckPassword(ctx, password);
+        if (_store.PasswordPolicy(Scope(ctx))?.PasswordReusePrevention is { } remembered
+            && new[] { profile.PasswordHash }.Concat(profile.PreviousPasswordHashes ?? []).OfType<string>().Take(remembered).Any(h => PasswordHashes.Verify(password, h)))
+            throw new AwsException("PasswordPolicyViolation", "Policy constraint violation with password reuse prevention during password change", 400);
+        _store.Users.Put(Scope(ctx), user.UserName, user with { LoginProfile = WithNewPassword(profile, password) with { PasswordResetRequired = false } });
+        return Empty();
+    });
+
+    // IAM's password reuse prevention remembers up to 24 earlier passwords.
+    private static LoginProfileRecord WithNewPassword(LoginProfileRecord profile, string password) => profile with
+    {
+        PasswordHash = PasswordHashes.Hash(password),
+        PreviousPasswordHashes = [.. new[] { profile.PasswordHash }.OfType<string>().Concat(profile.PreviousPasswordHashes ?? []).Take(24)],
+    };
 
     private static LoginProfileRecord LoginProfile(UserRecord user) =>
         user.LoginProfile ?? throw IamErrors.NoSuchEntity($"Login Profile for User {user.UserName} cannot be found.");

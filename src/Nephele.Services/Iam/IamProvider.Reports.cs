@@ -48,9 +48,11 @@ public sealed partial class IamProvider
         {
             var owned = keys.Where(k => k.UserName == userName).OrderBy(k => k.CreateDate).ToList();
             return string.Join(",", Enumerable.Range(0, 2).Select(i => i < owned.Count
-                ? $"{(owned[i].Status == "Active" ? "true" : "false")},{Time(owned[i].CreateDate)},N/A,N/A,N/A"
+                ? $"{(owned[i].Status == "Active" ? "true" : "false")},{Time(owned[i].CreateDate)},{LastUse(owned[i].AccessKeyId)}"
                 : "false,N/A,N/A,N/A,N/A"));
         }
+        string LastUse(string keyId) => _usage.LastUse(Scope(ctx), keyId) is { } use
+            ? $"{Time(use.LastUsedDate)},{use.Region},{use.ServiceName}" : "N/A,N/A,N/A";
         var csv = new StringBuilder(
             "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,"
             + "access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
@@ -67,18 +69,17 @@ public sealed partial class IamProvider
         return csv.ToString();
     }
 
-    // Everything in one answer: a client following IsTruncated gets the same result as from paged answers.
+    // Paged over users, then groups, then roles, then policies: MaxItems counts entities of every list together.
     private Dictionary<string, object?> GetAccountAuthorizationDetails(RequestContext ctx, Dictionary<string, object?> input)
     {
         var filter = input.GetStrings("Filter");
         bool Wanted(string kind) => filter.Count == 0 || filter.Contains(kind);
         var scope = Scope(ctx);
-        var roles = _store.Roles.All(scope).ToList();
-        var profiles = _store.InstanceProfiles.All(scope).ToList();
+        var profiles = new Lazy<List<InstanceProfileRecord>>(() => _store.InstanceProfiles.All(scope).ToList());
         var counts = AttachmentCounts(ctx);
-        var output = new Dictionary<string, object?> { ["IsTruncated"] = false };
+        var entries = new List<(string Key, string List, Func<object?> Render)>();
         if (Wanted("User"))
-            output["UserDetailList"] = _store.Users.All(scope).Select(u => (object?)new Dictionary<string, object?>
+            entries.AddRange(_store.Users.All(scope).Select(u => ("1" + EntityTable<UserRecord>.Key(u.UserName), "UserDetailList", (Func<object?>)(() => new Dictionary<string, object?>
             {
                 ["Path"] = u.Path,
                 ["UserName"] = u.UserName,
@@ -90,9 +91,9 @@ public sealed partial class IamProvider
                 ["AttachedManagedPolicies"] = AttachedDetails(ctx, u.AttachedPolicies),
                 ["PermissionsBoundary"] = Boundary(u.PermissionsBoundary),
                 ["Tags"] = IamTags.WriteOrNull(u.Tags),
-            }).ToList();
+            }))));
         if (Wanted("Group"))
-            output["GroupDetailList"] = _store.Groups.All(scope).Select(g => (object?)new Dictionary<string, object?>
+            entries.AddRange(_store.Groups.All(scope).Select(g => ("2" + EntityTable<GroupRecord>.Key(g.GroupName), "GroupDetailList", (Func<object?>)(() => new Dictionary<string, object?>
             {
                 ["Path"] = g.Path,
                 ["GroupName"] = g.GroupName,
@@ -101,30 +102,35 @@ public sealed partial class IamProvider
                 ["CreateDate"] = g.CreateDate,
                 ["GroupPolicyList"] = InlineDetails(g.InlinePolicies),
                 ["AttachedManagedPolicies"] = AttachedDetails(ctx, g.AttachedPolicies),
-            }).ToList();
+            }))));
         if (Wanted("Role"))
-            output["RoleDetailList"] = roles.Select(r =>
+            entries.AddRange(_store.Roles.All(scope).Select(r => ("3" + EntityTable<RoleRecord>.Key(r.RoleName), "RoleDetailList", (Func<object?>)(() =>
             {
                 var detail = RoleOut(r, detailed: true);
-                detail["InstanceProfileList"] = profiles.Where(p => p.Roles.Contains(r.RoleName)).Select(p => (object?)InstanceProfileOut(ctx, p)).ToList();
+                detail["InstanceProfileList"] = profiles.Value.Where(p => p.Roles.Contains(r.RoleName)).Select(p => (object?)InstanceProfileOut(ctx, p)).ToList();
                 detail["RolePolicyList"] = InlineDetails(r.InlinePolicies);
                 detail["AttachedManagedPolicies"] = AttachedDetails(ctx, r.AttachedPolicies);
                 detail.Remove("Description");
                 detail.Remove("MaxSessionDuration");
-                return (object?)detail;
-            }).ToList();
+                return detail;
+            }))));
         // AWS managed policies appear when something in the account uses them.
         IEnumerable<PolicyRecord> policies = [];
         if (Wanted("LocalManagedPolicy")) policies = policies.Concat(_store.Policies.All(scope));
         if (Wanted("AWSManagedPolicy")) policies = policies.Concat(AwsManagedPolicies.ByArn.Values.Where(p => counts.ContainsKey(p.Arn)));
-        if (Wanted("LocalManagedPolicy") || Wanted("AWSManagedPolicy"))
-            output["Policies"] = policies.Select(p =>
-            {
-                var detail = PolicyOut(p, counts.GetValueOrDefault(p.Arn), null);
-                detail["Description"] = p.Description;
-                detail["PolicyVersionList"] = p.Versions.Select(v => (object?)VersionOut(p, v, withDocument: true)).ToList();
-                return (object?)detail;
-            }).ToList();
+        entries.AddRange(policies.Select(p => ("4" + p.Arn, "Policies", (Func<object?>)(() =>
+        {
+            var detail = PolicyOut(p, counts.GetValueOrDefault(p.Arn), null);
+            detail["Description"] = p.Description;
+            detail["PolicyVersionList"] = p.Versions.Select(v => (object?)VersionOut(p, v, withDocument: true)).ToList();
+            return detail;
+        }))).OrderBy(e => e.Item1, StringComparer.Ordinal));
+
+        var page = Page(entries, e => e.Key, input, "Entries", e => (e.List, e.Render()));
+        var output = new Dictionary<string, object?> { ["IsTruncated"] = page["IsTruncated"], ["Marker"] = page["Marker"] };
+        foreach (var (list, kind) in new[] { ("UserDetailList", "User"), ("GroupDetailList", "Group"), ("RoleDetailList", "Role"), ("Policies", "") })
+            if (kind.Length == 0 ? Wanted("LocalManagedPolicy") || Wanted("AWSManagedPolicy") : Wanted(kind))
+                output[list] = ((List<object?>)page["Entries"]!).Cast<(string List, object? Detail)>().Where(e => e.List == list).Select(e => e.Detail).ToList();
         return output;
     }
 

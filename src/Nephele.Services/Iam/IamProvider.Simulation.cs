@@ -19,7 +19,19 @@ public sealed partial class IamProvider
     ];
 
     /// <summary>A policy under simulation: its id and type as the simulator reports them in MatchedStatements.</summary>
-    private sealed record SimulatedPolicy(string Id, string Type, PolicyDocument Document);
+    private sealed record SimulatedPolicy(string Id, string Type, PolicyDocument Document, string Text)
+    {
+        private List<(StatementPositions.Position Start, StatementPositions.Position End)>? _positions;
+
+        /// <summary>Where the statement is written in this policy's text, if it is one of its statements.</summary>
+        public (StatementPositions.Position Start, StatementPositions.Position End)? PositionOf(PolicyStatement statement)
+        {
+            _positions ??= StatementPositions.Locate(Text);
+            for (var i = 0; i < Document.Statements.Count && i < _positions.Count; i++)
+                if (ReferenceEquals(Document.Statements[i], statement)) return _positions[i];
+            return null;
+        }
+    }
 
     private Dictionary<string, object?> SimulateCustomPolicy(RequestContext ctx, Dictionary<string, object?> input) =>
         Simulate(ctx, input, Inputs(input.GetStrings("PolicyInputList"), "PolicyInputList", "IAM Policy"), null);
@@ -38,7 +50,7 @@ public sealed partial class IamProvider
         var resources = input.GetStrings("ResourceArns") is { Count: > 0 } given ? given : ["*"];
         var boundaries = Inputs(input.GetStrings("PermissionsBoundaryPolicyInputList"), "PermissionsBoundaryPolicyInputList", "IAM Policy");
         if (boundaries.Count == 0 && source is not null && PrincipalBoundary(ctx, source) is { } stored)
-            boundaries.Add(new SimulatedPolicy(stored.Arn, "PermissionsBoundaryPolicy", Parse(stored.DefaultVersion.Document)));
+            boundaries.Add(new SimulatedPolicy(stored.Arn, "PermissionsBoundaryPolicy", Parse(stored.DefaultVersion.Document), stored.DefaultVersion.Document));
         var resourcePolicy = input.GetString("ResourcePolicy") is { } text ? Inputs([text], "ResourcePolicy", "Resource Policy")[0] : null;
         var caller = input.GetString("CallerArn") ?? source ?? $"arn:aws:iam::{ctx.AccountId}:user/simulated";
         var owner = input.GetString("ResourceOwner") is { } ownerArn ? AccountOf(ownerArn) : null;
@@ -47,13 +59,14 @@ public sealed partial class IamProvider
         var results = new List<Dictionary<string, object?>>();
         foreach (var action in actions)
             foreach (var resource in resources)
-                results.Add(Evaluate(ctx, action, resource, caller, owner, context, identity, boundaries, resourcePolicy));
+                results.Add(Evaluate(ctx, action, resource, caller, owner, context, identity, boundaries, resourcePolicy, input.GetList("ResourceArns") is { Count: > 0 }));
         var index = 0;
         return Page(results.Select(r => (Key: (index++).ToString("D8", CultureInfo.InvariantCulture), Result: r)), r => r.Key, input, "EvaluationResults", r => r.Result);
     }
 
     private static Dictionary<string, object?> Evaluate(RequestContext ctx, string action, string resource, string caller, string? owner,
-        Dictionary<string, IReadOnlyList<string>> context, List<SimulatedPolicy> identity, List<SimulatedPolicy> boundaries, SimulatedPolicy? resourcePolicy)
+        Dictionary<string, IReadOnlyList<string>> context, List<SimulatedPolicy> identity, List<SimulatedPolicy> boundaries, SimulatedPolicy? resourcePolicy,
+        bool resourceSpecific)
     {
         var request = new AuthorizationRequest
         {
@@ -83,11 +96,7 @@ public sealed partial class IamProvider
             ["EvalActionName"] = action,
             ["EvalResourceName"] = resource,
             ["EvalDecision"] = decision,
-            ["MatchedStatements"] = matched.Select(m => (object?)new Dictionary<string, object?>
-            {
-                ["SourcePolicyId"] = SourceOf(m, identity, boundaries, resourcePolicy).Id,
-                ["SourcePolicyType"] = SourceOf(m, identity, boundaries, resourcePolicy).Type,
-            }).ToList(),
+            ["MatchedStatements"] = matched.Select(m => (object?)MatchedStatementOut(SourceOf(m, identity, boundaries, resourcePolicy), m.Statement)).ToList(),
             ["MissingContextValues"] = MissingKeys(request, identity.Concat(boundaries).Append(resourcePolicy).OfType<SimulatedPolicy>()).Cast<object?>().ToList(),
         };
         if (boundaries.Count > 0)
@@ -101,7 +110,32 @@ public sealed partial class IamProvider
                 ["IAM Policy"] = result.By == PolicySource.Identity ? decision : "allowed",
                 ["Resource Policy"] = result.By == PolicySource.Resource ? decision : matched.Any(m => m.Source == PolicySource.Resource) ? "allowed" : "implicitDeny",
             };
+        // With ResourceArns, AWS also details the decision on the resource itself.
+        if (resourceSpecific)
+            evaluation["ResourceSpecificResults"] = new List<object?>
+            {
+                new Dictionary<string, object?>
+                {
+                    ["EvalResourceName"] = resource,
+                    ["EvalResourceDecision"] = decision,
+                    ["MatchedStatements"] = evaluation["MatchedStatements"],
+                    ["MissingContextValues"] = evaluation["MissingContextValues"],
+                    ["EvalDecisionDetails"] = evaluation.GetValueOrDefault("EvalDecisionDetails"),
+                    ["PermissionsBoundaryDecisionDetail"] = evaluation.GetValueOrDefault("PermissionsBoundaryDecisionDetail"),
+                },
+            };
         return evaluation;
+    }
+
+    private static Dictionary<string, object?> MatchedStatementOut(SimulatedPolicy policy, PolicyStatement statement)
+    {
+        var output = new Dictionary<string, object?> { ["SourcePolicyId"] = policy.Id, ["SourcePolicyType"] = policy.Type };
+        if (policy.PositionOf(statement) is var (start, end))
+        {
+            output["StartPosition"] = new Dictionary<string, object?> { ["Line"] = (long)start.Line, ["Column"] = (long)start.Column };
+            output["EndPosition"] = new Dictionary<string, object?> { ["Line"] = (long)end.Line, ["Column"] = (long)end.Column };
+        }
+        return output;
     }
 
     private static SimulatedPolicy SourceOf(MatchedStatement m, List<SimulatedPolicy> identity, List<SimulatedPolicy> boundaries, SimulatedPolicy? resource) => m.Source switch
@@ -154,7 +188,7 @@ public sealed partial class IamProvider
         {
             try
             {
-                policies.Add(new SimulatedPolicy(list == "ResourcePolicy" ? list : $"{list}.{i + 1}", type, PolicyDocument.Parse(documents[i])));
+                policies.Add(new SimulatedPolicy(list == "ResourcePolicy" ? list : $"{list}.{i + 1}", type, PolicyDocument.Parse(documents[i]), documents[i]));
             }
             catch (PolicyDocumentException e)
             {
@@ -172,9 +206,9 @@ public sealed partial class IamProvider
         var name = resource[(resource.LastIndexOf('/') + 1)..];
         List<SimulatedPolicy> Of(string kind, List<InlinePolicy> inline, List<string> attached) =>
         [
-            .. inline.Select(p => new SimulatedPolicy(p.PolicyName, kind, Parse(p.Document))),
+            .. inline.Select(p => new SimulatedPolicy(p.PolicyName, kind, Parse(p.Document), p.Document)),
             .. attached.Select(a => FindPolicy(ctx, a)).OfType<PolicyRecord>().Select(p =>
-                new SimulatedPolicy(p.PolicyName, p.Arn.StartsWith("arn:aws:iam::aws:", StringComparison.Ordinal) ? "aws-managed" : "user-managed", Parse(p.DefaultVersion.Document))),
+                new SimulatedPolicy(p.PolicyName, p.Arn.StartsWith("arn:aws:iam::aws:", StringComparison.Ordinal) ? "aws-managed" : "user-managed", Parse(p.DefaultVersion.Document), p.DefaultVersion.Document)),
         ];
         if (resource.StartsWith("user/", StringComparison.Ordinal) && _store.Users.Get(Scope(ctx), name) is { } user && user.Arn == arn)
             return [.. Of("user", user.InlinePolicies, user.AttachedPolicies),

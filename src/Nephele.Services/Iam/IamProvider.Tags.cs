@@ -22,6 +22,10 @@ public sealed partial class IamProvider
                 (c, n, t) => _store.OidcProviders.Put(Scope(c), n, OidcProvider(c, n) with { Tags = t }))),
             ("SAMLProvider", new("SAMLProviderArn", (c, n) => SamlProvider(c, n).Tags,
                 (c, n, t) => _store.SamlProviders.Put(Scope(c), n, SamlProvider(c, n) with { Tags = t }))),
+            ("MFADevice", new("SerialNumber", (c, n) => MfaDevice(c, n).Tags,
+                (c, n, t) => _store.MfaDevices.Put(Scope(c), n, MfaDevice(c, n) with { Tags = t }))),
+            ("ServerCertificate", new("ServerCertificateName", (c, n) => ServerCertificate(c, n).Tags,
+                (c, n, t) => _store.ServerCertificates.Put(Scope(c), n, ServerCertificate(c, n) with { Tags = t }))),
         };
         foreach (var (suffix, taggable) in kinds)
         {
@@ -52,4 +56,8 @@ public sealed partial class IamProvider
         return Page(tags, x => x.i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture), input, "Tags",
             x => new Dictionary<string, object?> { ["Key"] = x.t.Key, ["Value"] = x.t.Value });
     }
+
+    private MfaDeviceRecord MfaDevice(RequestContext ctx, string serial) =>
+        _store.MfaDevices.Get(Scope(ctx), serial) is { } device && device.SerialNumber == serial ? device
+            : throw IamErrors.NoSuchEntity($"MFA device with serial number {serial} does not exist.");
 }

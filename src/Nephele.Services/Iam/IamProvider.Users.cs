@@ -86,6 +86,14 @@ public sealed partial class IamProvider
         if (user.LoginProfile is not null) throw IamErrors.DeleteConflict("Cannot delete entity, must delete login profile first.");
         if (_store.AccessKeys.All(Scope(ctx)).Any(k => k.UserName == user.UserName))
             throw IamErrors.DeleteConflict("Cannot delete entity, must delete access keys first.");
+        if (_store.MfaDevices.All(Scope(ctx)).Any(d => d.UserName == user.UserName))
+            throw IamErrors.DeleteConflict("Cannot delete entity, must remove tokens from principal first.");
+        if (_store.SshPublicKeys.All(Scope(ctx)).Any(k => k.UserName == user.UserName))
+            throw IamErrors.DeleteConflict("Cannot delete entity, must delete SSH public keys first.");
+        if (_store.SigningCertificates.All(Scope(ctx)).Any(c => c.UserName == user.UserName))
+            throw IamErrors.DeleteConflict("Cannot delete entity, must delete signing certificates first.");
+        if (_store.ServiceCredentials.All(Scope(ctx)).Any(c => c.UserName == user.UserName))
+            throw IamErrors.DeleteConflict("Cannot delete entity, must delete service specific credentials first.");
         if (user.Groups.Count > 0) throw IamErrors.DeleteConflict("Cannot delete entity, must remove user from all groups first.");
         if (user.AttachedPolicies.Count > 0) throw IamErrors.DeleteConflict("Cannot delete entity, must detach all policies first.");
         if (user.InlinePolicies.Count > 0) throw IamErrors.DeleteConflict("Cannot delete entity, must delete policies first.");

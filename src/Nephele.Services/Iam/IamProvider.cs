@@ -37,6 +37,7 @@ public sealed partial class IamProvider(ServiceEnvironment env) : IAwsProvider
         .. UserHandlers(), .. GroupHandlers(), .. RoleHandlers(), .. PolicyHandlers(), .. AttachmentHandlers(),
         .. InlinePolicyHandlers(), .. InstanceProfileHandlers(), .. AccessKeyHandlers(), .. LoginProfileHandlers(),
         .. ProviderHandlers(), .. AccountHandlers(), .. ReportHandlers(), .. TagHandlers(), .. ContextKeyHandlers(), .. SimulationHandlers(),
+        .. MfaHandlers(), .. SshKeyHandlers(), .. CertificateHandlers(), .. ServiceCredentialHandlers(),
     ];
 
     private static Scope Scope(RequestContext ctx) => ctx.GlobalScope;

@@ -7,7 +7,10 @@ internal sealed record TagRecord(string Key, string Value);
 /// <summary>An inline policy embedded in a user, group or role, kept exactly as submitted.</summary>
 internal sealed record InlinePolicy(string PolicyName, string Document);
 
-internal sealed record LoginProfileRecord(DateTimeOffset CreateDate, bool PasswordResetRequired);
+/// <summary>A console login: the password is kept only as a salted PBKDF2 hash (for ChangePassword's old password and
+/// the policy's password reuse prevention), with the hashes of earlier passwords.</summary>
+internal sealed record LoginProfileRecord(DateTimeOffset CreateDate, bool PasswordResetRequired, string? PasswordHash = null,
+    List<string>? PreviousPasswordHashes = null);
 
 internal sealed record UserRecord
 {
@@ -152,4 +155,10 @@ internal sealed record AwsManagedPolicyEntry(string PolicyName, string Path, str
 [JsonSerializable(typeof(AccountAliasesRecord))]
 [JsonSerializable(typeof(CredentialReportRecord))]
 [JsonSerializable(typeof(List<AwsManagedPolicyEntry>))]
+[JsonSerializable(typeof(MfaDeviceRecord))]
+[JsonSerializable(typeof(SshPublicKeyRecord))]
+[JsonSerializable(typeof(ServerCertificateRecord))]
+[JsonSerializable(typeof(SigningCertificateRecord))]
+[JsonSerializable(typeof(ServiceSpecificCredentialRecord))]
+[JsonSerializable(typeof(AccessKeyUseRecord))]
 internal sealed partial class IamJsonContext : JsonSerializerContext;

@@ -37,6 +37,15 @@ internal sealed class IamStore(IStateStore state)
     public EntityTable<OidcProviderRecord> OidcProviders { get; } = new(state.Table("iam", "oidc-providers"), IamJsonContext.Default.OidcProviderRecord);
     public EntityTable<SamlProviderRecord> SamlProviders { get; } = new(state.Table("iam", "saml-providers"), IamJsonContext.Default.SamlProviderRecord);
 
+    /// <summary>Keyed by serial number (the device's ARN).</summary>
+    public EntityTable<MfaDeviceRecord> MfaDevices { get; } = new(state.Table("iam", "mfa-devices"), IamJsonContext.Default.MfaDeviceRecord);
+    public EntityTable<SshPublicKeyRecord> SshPublicKeys { get; } = new(state.Table("iam", "ssh-public-keys"), IamJsonContext.Default.SshPublicKeyRecord);
+    public EntityTable<ServerCertificateRecord> ServerCertificates { get; } = new(state.Table("iam", "server-certificates"), IamJsonContext.Default.ServerCertificateRecord);
+    public EntityTable<SigningCertificateRecord> SigningCertificates { get; } = new(state.Table("iam", "signing-certificates"), IamJsonContext.Default.SigningCertificateRecord);
+    public EntityTable<ServiceSpecificCredentialRecord> ServiceCredentials { get; } = new(state.Table("iam", "service-credentials"), IamJsonContext.Default.ServiceSpecificCredentialRecord);
+    /// <summary>Keyed by access key id: the last use, persisted in batches by <see cref="AccessKeyUsage"/>.</summary>
+    public EntityTable<AccessKeyUseRecord> AccessKeyUse { get; } = new(state.Table("iam", "access-key-use"), IamJsonContext.Default.AccessKeyUseRecord);
+
     private readonly IResourceTable _account = state.Table("iam", "account");
 
     public T Transaction<T>(Func<T> work) => state.Transaction(work);

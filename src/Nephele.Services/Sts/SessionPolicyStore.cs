@@ -27,6 +27,8 @@ internal sealed record SessionPolicyRecord
     public List<string> PolicyArns { get; init; } = [];
     /// <summary>For GetFederationToken: the IAM user whose permissions the federated user's session intersects.</summary>
     public string? FederatedFrom { get; init; }
+    /// <summary>When the session was authenticated with an MFA code (aws:MultiFactorAuthPresent, aws:MultiFactorAuthAge).</summary>
+    public DateTimeOffset? MultiFactorAuthTime { get; init; }
 }
 
 [JsonSerializable(typeof(SessionPolicyRecord))]

@@ -17,7 +17,11 @@ public sealed partial class StsProvider : IResourcePolicySource
         ArgumentNullException.ThrowIfNull(input);
         if (input.GetString("RoleArn") is not { Length: > 0 } roleArn) return [];
         var trust = Role(roleArn)?.AssumeRolePolicyDocument is { } document ? PolicyDocument.TryParse(document, out _) : null;
-        return [new AuthorizationTarget(roleArn, trust, ParseRoleArn(roleArn).Account)];
+        // A request that signs in with MFA presents it to the trust policy (the code itself is checked by AssumeRole).
+        var mfa = input.GetString("SerialNumber") is not null && input.GetString("TokenCode") is not null
+            ? new Dictionary<string, IReadOnlyList<string>> { ["aws:MultiFactorAuthPresent"] = ["true"], ["aws:MultiFactorAuthAge"] = ["0"] }
+            : null;
+        return [new AuthorizationTarget(roleArn, trust, ParseRoleArn(roleArn).Account) { Context = mfa }];
     }
 
     /// <summary>The IAM role an ARN names, when IAM has it.</summary>

@@ -13,7 +13,8 @@ public sealed partial class StsProvider
     private readonly SessionPolicyStore _sessionPolicies = new(env.State);
 
     /// <summary>Validates the request's session policies and remembers them for the credentials just issued.</summary>
-    private void RememberSessionPolicies(string account, Dictionary<string, object?> credentials, Dictionary<string, object?> input, string? federatedFrom)
+    private void RememberSessionPolicies(string account, Dictionary<string, object?> credentials, Dictionary<string, object?> input, string? federatedFrom,
+        DateTimeOffset? multiFactorAuthTime = null)
     {
         var policy = input.GetString("Policy");
         if (policy is not null && PolicyDocument.TryParse(policy, out var error) is null)
@@ -21,7 +22,8 @@ public sealed partial class StsProvider
         var arns = (input.GetValueOrDefault("PolicyArns") as List<object?>)?.OfType<Dictionary<string, object?>>()
             .Select(p => p.GetString("arn")).OfType<string>().ToList() ?? [];
         if (arns.Count > 10) throw new AwsException("ValidationError", "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10", 400);
-        if (policy is null && arns.Count == 0 && federatedFrom is null) return;
-        _sessionPolicies.Put(account, (string)credentials["AccessKeyId"]!, new SessionPolicyRecord { Policy = policy, PolicyArns = arns, FederatedFrom = federatedFrom });
+        if (policy is null && arns.Count == 0 && federatedFrom is null && multiFactorAuthTime is null) return;
+        _sessionPolicies.Put(account, (string)credentials["AccessKeyId"]!,
+            new SessionPolicyRecord { Policy = policy, PolicyArns = arns, FederatedFrom = federatedFrom, MultiFactorAuthTime = multiFactorAuthTime });
     }
 }

@@ -78,6 +78,7 @@ public sealed partial class StsProvider(ServiceEnvironment env) : IAwsProvider
         var duration = StsValidation.Duration(input.GetInt("DurationSeconds") ?? 3600, maxDuration);
         if (input.GetString("Policy") is { } policy) StsValidation.Length("policy", policy, 1, 2048);
 
+        var mfa = VerifyMfa(ctx, input);
         var (account, roleName) = ParseRoleArn(roleArn);
         // A role IAM knows lends its id; without enforcement any role ARN may be assumed, as LocalStack allows.
         var role = Role(roleArn);
@@ -86,7 +87,7 @@ public sealed partial class StsProvider(ServiceEnvironment env) : IAwsProvider
         var roleId = role?.RoleId ?? AccessKeys.NewUniqueId("AROA");
         var identity = new CallerIdentity("", account, $"arn:aws:sts::{account}:assumed-role/{roleName}/{sessionName}", $"{roleId}:{sessionName}");
         var credentials = Issue(ctx, identity, duration);
-        RememberSessionPolicies(account, credentials, input, null);
+        RememberSessionPolicies(account, credentials, input, null, mfa);
         return new()
         {
             ["Credentials"] = credentials,
@@ -99,7 +100,10 @@ public sealed partial class StsProvider(ServiceEnvironment env) : IAwsProvider
     private Dictionary<string, object?> GetSessionToken(RequestContext ctx, Dictionary<string, object?> input)
     {
         var duration = StsValidation.Duration(input.GetInt("DurationSeconds") ?? 43200, 129600);
-        return new() { ["Credentials"] = Issue(ctx, ctx.Caller, duration) };
+        var mfa = VerifyMfa(ctx, input);
+        var credentials = Issue(ctx, ctx.Caller, duration);
+        if (mfa is not null) RememberSessionPolicies(ctx.Caller.AccountId, credentials, input, null, mfa);
+        return new() { ["Credentials"] = credentials };
     }
 
     private Dictionary<string, object?> GetFederationToken(RequestContext ctx, Dictionary<string, object?> input)

@@ -32,4 +32,20 @@ public sealed class IamDurabilityTests : IDisposable
             new AmazonSecurityTokenServiceConfig { ServiceURL = second.Endpoint.ToString(), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
         Assert.Equal(arn, (await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest())).Arn);
     }
+
+    [Fact]
+    public async Task Access_key_last_use_survives_a_restart()
+    {
+        string keyId;
+        await using (var first = await _nephele.StartAsync())
+        {
+            await Iam(first).Call("CreateUser", ("UserName", "remembered"));
+            keyId = (await Iam(first).Call("CreateAccessKey", ("UserName", "remembered"))).Text("AccessKey", "AccessKeyId");
+            await Iam(first, keyId).Call("ListUsers");
+        }
+
+        await using var second = await _nephele.StartAsync();
+        var used = await Iam(second).Call("GetAccessKeyLastUsed", ("AccessKeyId", keyId));
+        Assert.Equal("iam", used.Text("AccessKeyLastUsed", "ServiceName"));
+    }
 }

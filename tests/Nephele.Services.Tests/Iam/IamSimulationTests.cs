@@ -102,4 +102,18 @@ public sealed class IamSimulationTests(NepheleFixture nephele) : IClassFixture<N
             ("CallerArn", "arn:aws:iam::333333333333:user/reader"), ("ResourceOwner", "arn:aws:iam::222222222222:root"))).Single();
         Assert.Equal("implicitDeny", stranger.Text("EvalDecision"));
     }
+
+    [Fact]
+    public async Task Matched_statements_tell_where_they_are_written_and_resources_get_their_own_results()
+    {
+        var policy = "{\"Version\":\"2012-10-17\",\n \"Statement\":[\n  {\"Effect\":\"Allow\",\"Action\":\"sqs:*\",\"Resource\":\"*\"},\n  {\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}";
+        var result = await _iam.Call("SimulateCustomPolicy", ("PolicyInputList.member.1", policy), ("ActionNames.member.1", "s3:GetObject"),
+            ("ResourceArns.member.1", "arn:aws:s3:::bucket/key"));
+        var evaluation = Assert.Single(Results(result));
+        var matched = Assert.Single(evaluation.Members("MatchedStatements"));
+        Assert.Equal(("4", "3"), (matched.Text("StartPosition", "Line"), matched.Text("StartPosition", "Column")));
+        Assert.Equal(("4", "60"), (matched.Text("EndPosition", "Line"), matched.Text("EndPosition", "Column")));
+        var specific = Assert.Single(evaluation.Members("ResourceSpecificResults"));
+        Assert.Equal(("arn:aws:s3:::bucket/key", "allowed"), (specific.Text("EvalResourceName"), specific.Text("EvalResourceDecision")));
+    }
 }
