@@ -33,7 +33,9 @@ internal static class Workloads
     public const string S3Get = "s3-get";
     public const string DdbPut = "ddb-put";
     public const string DdbGet = "ddb-get";
-    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold, S3Put, S3Get, DdbPut, DdbGet];
+    public const string SsmGet = "ssm-get";
+    public const string SecretsGet = "secrets-get";
+    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold, S3Put, S3Get, DdbPut, DdbGet, SsmGet, SecretsGet];
 
     /// <summary>Whether a step moves several messages (SQS), so messages per second are worth a column.</summary>
     public static bool CountsMessages(string name) => name is SqsSend or SqsReceive;
@@ -51,6 +53,8 @@ internal static class Workloads
         S3Get => "S3 GetObject of a 1 KiB object",
         DdbPut => "DynamoDB PutItem of a 200-byte item (10,000 keys)",
         DdbGet => "DynamoDB GetItem of a 200-byte item (10,000 keys, pre-filled)",
+        SsmGet => "SSM GetParameter of a 100-byte String parameter",
+        SecretsGet => "Secrets Manager GetSecretValue of a 100-byte secret (KMS-encrypted at rest)",
         _ => "STS GetCallerIdentity",
     };
 
@@ -67,6 +71,8 @@ internal static class Workloads
         S3Get => new S3GetWorkload(endpoint),
         DdbPut => new DynamoDbPutWorkload(endpoint),
         DdbGet => new DynamoDbGetWorkload(endpoint),
+        SsmGet => new SsmGetWorkload(endpoint),
+        SecretsGet => new SecretsGetWorkload(endpoint),
         _ => new StsCaller(endpoint),
     };
 }
