@@ -46,6 +46,14 @@ public sealed class RequestAuthorizer(ProviderRegistry providers, bool enforce)
         }
     }
 
+    /// <summary>Whether requests of this caller are evaluated at all (enforcement on, and not account root credentials),
+    /// so a service can skip building what <see cref="Allows"/> needs when it is not.</summary>
+    public bool Evaluates(RequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return enforce && (context.Caller.AccessKeyId.Length == 0 || !context.Caller.Arn.EndsWith(":root", StringComparison.Ordinal));
+    }
+
     /// <summary>
     /// Whether the caller of <paramref name="context"/> may perform <paramref name="action"/> on another service's
     /// resource that the request uses on its behalf (Secrets Manager decrypting a secret with KMS: kms:Decrypt on the

@@ -37,7 +37,8 @@ public sealed class KmsEnvelope(ServiceEnvironment env)
 
     private void Authorize(RequestContext? request, Scope keyScope, KeyRecord key, string operation, Dictionary<string, string> context, string? service)
     {
-        if (request?.Authorizer is not { } authorizer) return;
+        // Without enforcement (or for root credentials) nothing is evaluated: skip reading the key's grants.
+        if (request?.Authorizer is not { } authorizer || !authorizer.Evaluates(request)) return;
         var target = KeyAuthorization.Target(_ring.Store, keyScope, key, request.Caller, operation, context,
             service is null ? null : $"{service}.{request.Region}.amazonaws.com");
         if (!authorizer.Allows(request, "kms:" + operation, target))
