@@ -36,7 +36,9 @@ internal static class Workloads
     public const string S3List = "s3-list";
     public const string DdbPut = "ddb-put";
     public const string DdbGet = "ddb-get";
-    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold, LambdaBurst, S3Put, S3Get, S3Large, S3List, DdbPut, DdbGet];
+    public const string SsmGet = "ssm-get";
+    public const string SecretsGet = "secrets-get";
+    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold, LambdaBurst, S3Put, S3Get, S3Large, S3List, DdbPut, DdbGet, SsmGet, SecretsGet];
 
     /// <summary>Whether a step moves several messages (SQS), so messages per second are worth a column.</summary>
     public static bool CountsMessages(string name) => name is SqsSend or SqsReceive or LambdaBurst;
@@ -63,6 +65,8 @@ internal static class Workloads
         S3List => "S3 ListObjectsV2 pages of 1,000 over a bucket of 100,000 keys (--keys): all, one prefix, delimiter /",
         DdbPut => "DynamoDB PutItem of a 200-byte item (10,000 keys)",
         DdbGet => "DynamoDB GetItem of a 200-byte item (10,000 keys, pre-filled)",
+        SsmGet => "SSM GetParameter of a 100-byte String parameter",
+        SecretsGet => "Secrets Manager GetSecretValue of a 100-byte secret (KMS-encrypted at rest)",
         _ => "STS GetCallerIdentity",
     };
 
@@ -82,6 +86,8 @@ internal static class Workloads
         S3List => new S3ListWorkload(endpoint),
         DdbPut => new DynamoDbPutWorkload(endpoint),
         DdbGet => new DynamoDbGetWorkload(endpoint),
+        SsmGet => new SsmGetWorkload(endpoint),
+        SecretsGet => new SecretsGetWorkload(endpoint),
         _ => new StsCaller(endpoint),
     };
 }

@@ -7,6 +7,7 @@ namespace Nephele.Core.Events;
 /// <list type="bullet">
 /// <item>deliveries to a resource named by ARN: each service registers itself as the target for its ARN service
 /// name ("sqs", "lambda"), so a sender such as SNS reaches a queue or a function without knowing that service;</item>
+/// <item>synchronous invocations of a resource named by ARN (Secrets Manager runs a rotation function and waits);</item>
 /// <item>events: any service publishes a typed event and whoever subscribed to that type receives it
 /// (notifications, streams, audit).</item>
 /// </list>
@@ -16,6 +17,7 @@ public sealed class EventBus
 {
     private readonly ConcurrentDictionary<string, IDeliveryTarget> _targets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IMessageSource> _sources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IInvocationTarget> _invokers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, ImmutableHandlers> _handlers = new();
 
     /// <summary>Makes <paramref name="target"/> the receiver of deliveries to ARNs of <paramref name="arnService"/>.</summary>
@@ -29,6 +31,12 @@ public sealed class EventBus
     /// of ARN (yet), so the sender can keep the delivery pending instead of losing it.
     /// </summary>
     public DeliveryResult? Deliver(Delivery delivery) => TargetFor(delivery.TargetArn)?.Deliver(delivery);
+
+    /// <summary>Makes <paramref name="target"/> the service that runs ARNs of <paramref name="arnService"/> synchronously.</summary>
+    public void RegisterInvoker(string arnService, IInvocationTarget target) => _invokers[arnService] = target;
+
+    /// <summary>The service that runs an ARN synchronously (by its service field), or null when none has registered.</summary>
+    public IInvocationTarget? InvokerFor(string arn) => ArnService(arn) is { } service ? _invokers.GetValueOrDefault(service) : null;
 
     /// <summary>Makes <paramref name="source"/> the service that consumers pull messages of <paramref name="arnService"/> ARNs from.</summary>
     public void RegisterSource(string arnService, IMessageSource source) => _sources[arnService] = source;

@@ -77,6 +77,7 @@ public sealed class AwsGateway(
                 Region = region,
                 Clock = clock,
                 Aborted = http.RequestAborted,
+                Authorizer = authorizer,
             };
             if (handler is null)
             {

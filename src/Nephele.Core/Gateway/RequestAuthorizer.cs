@@ -39,30 +39,65 @@ public sealed class RequestAuthorizer(ProviderRegistry providers, bool enforce)
         var targets = providers.ResourcesOf(context.Service)?.TargetsOf(context, input) is { Count: > 0 } named ? named : [AuthorizationTarget.Any];
         var principal = anonymous ? null : providers.IdentityPolicies?.PoliciesOf(caller);
         var keys = ContextKeys(context, principal, anonymous);
-        var policies = principal?.Policies ?? new ApplicablePolicies();
         foreach (var target in targets)
         {
-            var action = target.Action ?? defaultAction;
-            var request = new AuthorizationRequest
-            {
-                PrincipalArn = anonymous ? AnonymousArn : caller.Arn,
-                // An anonymous caller belongs to no account, so every resource is another account's to grant.
-                PrincipalAccount = anonymous ? "" : caller.AccountId,
-                Action = action,
-                Resource = target.Resource,
-                ResourceAccount = anonymous ? target.Account ?? caller.AccountId : target.Account,
-                Context = target.Context is { } extra ? Merge(keys, extra) : keys,
-            };
-            var result = PolicyEvaluator.Explain(request, new ApplicablePolicies
-            {
-                // Anonymous callers have no identity policies: only a resource policy can grant them.
-                Identity = anonymous ? [AllowAll] : policies.Identity,
-                Resource = target.Policy,
-                PermissionsBoundary = policies.PermissionsBoundary,
-                Session = policies.Session,
-            });
+            var (request, result) = Evaluate(context, target.Action ?? defaultAction, target, principal, keys, anonymous);
             if (result.Decision != PolicyDecision.Allow) throw Denied(context, request, target, result, protocol, anonymous);
         }
+    }
+
+    /// <summary>Whether requests of this caller are evaluated at all (enforcement on, and not account root credentials),
+    /// so a service can skip building what <see cref="Allows"/> needs when it is not.</summary>
+    public bool Evaluates(RequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return enforce && (context.Caller.AccessKeyId.Length == 0 || !context.Caller.Arn.EndsWith(":root", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Whether the caller of <paramref name="context"/> may perform <paramref name="action"/> on another service's
+    /// resource that the request uses on its behalf (Secrets Manager decrypting a secret with KMS: kms:Decrypt on the
+    /// key, with kms:ViaService in <see cref="AuthorizationTarget.Context"/>). True when enforcement is off and for
+    /// account root credentials, as for requests.
+    /// </summary>
+    public bool Allows(RequestContext context, string action, AuthorizationTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(target);
+        if (!enforce) return true;
+        var caller = context.Caller;
+        var anonymous = caller.AccessKeyId.Length == 0;
+        if (!anonymous && caller.Arn.EndsWith(":root", StringComparison.Ordinal)) return true;
+        var principal = anonymous ? null : providers.IdentityPolicies?.PoliciesOf(caller);
+        return Evaluate(context, action, target, principal, ContextKeys(context, principal, anonymous), anonymous).Result.Decision == PolicyDecision.Allow;
+    }
+
+    private static (AuthorizationRequest Request, EvaluationResult Result) Evaluate(RequestContext context, string action, AuthorizationTarget target,
+        PrincipalPolicies? principal, Dictionary<string, IReadOnlyList<string>> keys, bool anonymous)
+    {
+        var caller = context.Caller;
+        var policies = principal?.Policies ?? new ApplicablePolicies();
+        var request = new AuthorizationRequest
+        {
+            PrincipalArn = anonymous ? AnonymousArn : caller.Arn,
+            // An anonymous caller belongs to no account, so every resource is another account's to grant.
+            PrincipalAccount = anonymous ? "" : caller.AccountId,
+            Action = action,
+            Resource = target.Resource,
+            ResourceAccount = anonymous ? target.Account ?? caller.AccountId : target.Account,
+            Context = target.Context is { } extra ? Merge(keys, extra) : keys,
+        };
+        var result = PolicyEvaluator.Explain(request, new ApplicablePolicies
+        {
+            // Anonymous callers have no identity policies: only a resource policy can grant them.
+            Identity = anonymous ? [AllowAll] : policies.Identity,
+            Resource = target.Policy,
+            PermissionsBoundary = policies.PermissionsBoundary,
+            Session = policies.Session,
+        });
+        // The service's own grant (a KMS grant) allows what the policies did not, but not what they deny explicitly.
+        if (target.Granted && result.Decision == PolicyDecision.ImplicitDeny) result = new EvaluationResult(PolicyDecision.Allow, null);
+        return (request, result);
     }
 
     // Stands in for the identity side of an anonymous request so that the resource policy alone decides.

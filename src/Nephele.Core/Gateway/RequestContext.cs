@@ -18,6 +18,10 @@ public sealed class RequestContext
     public required TimeProvider Clock { get; init; }
     public CancellationToken Aborted { get; init; }
 
+    /// <summary>IAM enforcement, for a service that uses another service's resource on the caller's behalf (Secrets
+    /// Manager calling KMS); null where no server authorizes requests.</summary>
+    public RequestAuthorizer? Authorizer { get; init; }
+
     public string AccountId => Caller.AccountId;
 
     /// <summary>The account+region scope of this request; global services use <see cref="GlobalScope"/>.</summary>

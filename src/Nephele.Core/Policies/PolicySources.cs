@@ -44,6 +44,10 @@ public sealed record AuthorizationTarget(string Resource, PolicyDocument? Policy
     /// <summary>Service-specific condition keys (s3:prefix, dynamodb:LeadingKeys, aws:ResourceTag/k ...).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>>? Context { get; init; }
 
+    /// <summary>The service's own permission mechanism allows the request (a KMS grant for the caller and operation):
+    /// it is allowed unless a policy denies it explicitly.</summary>
+    public bool Granted { get; init; }
+
     /// <summary>S3 writes the resource in quotes in its AccessDenied message; other services do not.</summary>
     public bool QuoteResourceInMessage { get; init; }
 }

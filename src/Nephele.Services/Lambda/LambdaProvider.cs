@@ -34,6 +34,7 @@ public sealed partial class LambdaProvider : IAwsProvider, IHealthDetails, IAsyn
     {
         RegisterFunctions(operations);
         RegisterAsyncInvocation(operations);
+        RegisterSyncInvoke();
         RegisterEventSourceMappings(operations);
         RegisterProvisionedConcurrency(operations);
     }

@@ -59,7 +59,7 @@ public sealed partial class S3Provider
                 byte[] sealedKey;
                 try
                 {
-                    (keyArn, sealedKey) = _kms.Encrypt(scope, keyId, "s3", S3MasterKey.NewDataKey(), context);
+                    (keyArn, sealedKey) = _kms.Encrypt(scope, keyId, "s3", S3MasterKey.NewDataKey(), context, ctx, "GenerateDataKey");
                 }
                 catch (AwsException e)
                 {
@@ -87,18 +87,23 @@ public sealed partial class S3Provider
     private byte[]? ContentKey(RequestContext ctx, ObjectRecord obj, Dictionary<string, object?> input, string prefix = "") =>
         ContentKey(ctx.Scope, obj, input, prefix);
 
-    private byte[]? ContentKey(Scope caller, ObjectRecord obj, Dictionary<string, object?> input, string prefix = "") =>
-        obj.SseCustomerKeyMd5 is not null ? CustomerKey(input, prefix) : StoredDataKey(_kms, _masterKey, caller, obj);
+    /// <summary>The key to read a stored object with: under --enforce-iam the caller needs kms:Decrypt on its SSE-KMS key
+    /// (through S3: kms:ViaService s3.&lt;region&gt;.amazonaws.com).</summary>
+    private byte[]? ReadContentKey(RequestContext ctx, ObjectRecord obj, Dictionary<string, object?> input, string prefix = "") =>
+        ContentKey(ctx.Scope, obj, input, prefix, ctx);
+
+    private byte[]? ContentKey(Scope caller, ObjectRecord obj, Dictionary<string, object?> input, string prefix = "", RequestContext? onBehalfOf = null) =>
+        obj.SseCustomerKeyMd5 is not null ? CustomerKey(input, prefix) : StoredDataKey(_kms, _masterKey, caller, obj, onBehalfOf);
 
     /// <summary>An SSE-S3 or SSE-KMS object's data key unsealed (null for objects stored in the clear); also how other
     /// services read objects in process (<see cref="S3ObjectReader"/>).</summary>
-    internal static byte[]? StoredDataKey(KmsEnvelope kms, S3MasterKey masterKey, Scope caller, ObjectRecord obj)
+    internal static byte[]? StoredDataKey(KmsEnvelope kms, S3MasterKey masterKey, Scope caller, ObjectRecord obj, RequestContext? onBehalfOf = null)
     {
         if (obj.DataKey is not { } wrapped) return null;
         if (obj.ServerSideEncryption == "AES256") return masterKey.Unwrap(wrapped);
         try
         {
-            return kms.Decrypt(S3KmsKeys.ScopeOf(obj.SseKmsKeyId ?? "", caller), wrapped, obj.KmsContext ?? []).Plaintext;
+            return kms.Decrypt(S3KmsKeys.ScopeOf(obj.SseKmsKeyId ?? "", caller), wrapped, obj.KmsContext ?? [], onBehalfOf, "s3").Plaintext;
         }
         catch (AwsException e)
         {

@@ -162,7 +162,7 @@ public sealed partial class S3Provider
             output["ContentLength"] = obj.Size;
             if (input.GetString("ChecksumMode") == "ENABLED") WriteChecksum(obj, output);
         }
-        if (!head) output["Body"] = ObjectBody.Open(_objects.Blobs, obj, range?.Start ?? 0, range?.Length ?? obj.Size, ContentKey(ctx, obj, input));
+        if (!head) output["Body"] = ObjectBody.Open(_objects.Blobs, obj, range?.Start ?? 0, range?.Length ?? obj.Size, ReadContentKey(ctx, obj, input));
         return output;
     }
 

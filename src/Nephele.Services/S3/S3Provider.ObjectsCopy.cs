@@ -95,7 +95,7 @@ public sealed partial class S3Provider
 
         var algorithm = S3Checksums.Normalize(input.GetString("ChecksumAlgorithm")) ?? src.ChecksumAlgorithm ?? "CRC64NVME";
         StoredBody body;
-        await using (var data = ObjectBody.Open(_objects.Blobs, src, 0, src.Size, ContentKey(ctx, src, input, "CopySource")))
+        await using (var data = ObjectBody.Open(_objects.Blobs, src, 0, src.Size, ReadContentKey(ctx, src, input, "CopySource")))
             body = await ObjectBody.StoreAsync(_objects.Blobs, data, algorithm, ctx.Aborted, ContentKey(ctx, settings, input));
         try
         {

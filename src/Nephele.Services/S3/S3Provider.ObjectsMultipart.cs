@@ -149,7 +149,7 @@ public sealed partial class S3Provider
         }
         var algorithm = upload.ChecksumAlgorithm ?? "CRC64NVME";
         StoredBody body;
-        await using (var data = ObjectBody.Open(_objects.Blobs, src, start, length, ContentKey(ctx, src, input, "CopySource")))
+        await using (var data = ObjectBody.Open(_objects.Blobs, src, start, length, ReadContentKey(ctx, src, input, "CopySource")))
             body = await ObjectBody.StoreAsync(_objects.Blobs, data, algorithm, ctx.Aborted, ContentKey(ctx, upload.Template, input));
         var part = await CommitPartAsync(bucket, upload, partNumber, body, ctx);
         var result = new Dictionary<string, object?> { ["ETag"] = part.ETag, ["LastModified"] = part.LastModified };

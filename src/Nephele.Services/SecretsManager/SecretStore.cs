@@ -20,7 +20,17 @@ internal sealed record SecretVersion
 
     public required DateTimeOffset CreatedDate { get; init; }
     public List<string> Stages { get; init; } = [];
+
+    /// <summary>False for the version RotateSecret creates under AWSPENDING before the rotation function's createSecret
+    /// step puts its value (AWS's "empty secret version"). The state store writes a missing byte array as "", which
+    /// reads back empty.</summary>
+    [JsonIgnore]
+    public bool HasValue => Ciphertext is { Length: > 0 } || SecretString is not null || SecretBinary is { Length: > 0 };
 }
+
+/// <summary>RotationRules as given: AutomaticallyAfterDays, or a ScheduleExpression (rate(...) or cron(...)), and the
+/// window Duration.</summary>
+internal sealed record SecretRotationRules(long? AutomaticallyAfterDays, string? ScheduleExpression, string? Duration);
 
 internal sealed record SecretTag(string Key, string Value);
 
@@ -51,10 +61,25 @@ internal sealed record SecretRecord
     /// <summary>On a primary: the regions it is replicated to.</summary>
     public List<SecretReplica> Replicas { get; init; } = [];
 
+    /// <summary>Whether rotation runs on schedule (RotateSecret with rules turns it on, CancelRotateSecret off).</summary>
+    public bool RotationEnabled { get; init; }
+    public string? RotationLambdaARN { get; init; }
+    public SecretRotationRules? RotationRules { get; init; }
+    public DateTimeOffset? LastRotatedDate { get; init; }
+    /// <summary>When the next scheduled rotation is due on Nephele's clock; null while rotation is off.</summary>
+    public DateTimeOffset? NextRotationDate { get; init; }
+    /// <summary>The RotationToken of the rotation in progress, which the rotation function may pass to PutSecretValue.</summary>
+    public string? RotationToken { get; init; }
+
+    /// <summary>The version a rotation is filling: AWSPENDING on a version that is not AWSCURRENT (AWS calls that
+    /// "a previous rotation isn't complete").</summary>
+    public SecretVersion? PendingRotation() => WithStage("AWSPENDING") is { } pending && !pending.Stages.Contains("AWSCURRENT") ? pending : null;
+
     public SecretVersion? WithStage(string stage) => Versions.FirstOrDefault(v => v.Stages.Contains(stage, StringComparer.Ordinal));
 }
 
 [JsonSerializable(typeof(SecretRecord))]
+[JsonSerializable(typeof(RotationEvent))]
 internal sealed partial class SecretsManagerJsonContext : JsonSerializerContext;
 
 /// <summary>Secrets of one account+region. A scheduled deletion is applied lazily when its date has passed,
@@ -74,6 +99,8 @@ internal sealed class SecretStore(IStateStore state, TimeProvider clock)
     public void Put(Scope scope, SecretRecord record) => _table.Put(scope, record.Name, record, SecretsManagerJsonContext.Default.SecretRecord);
 
     public bool Delete(Scope scope, string name) => _table.Delete(scope, name);
+
+    public IReadOnlyList<Scope> Scopes() => _table.Scopes();
 
     public IEnumerable<SecretRecord> All(Scope scope)
     {

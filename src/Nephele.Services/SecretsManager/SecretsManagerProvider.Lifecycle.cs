@@ -64,6 +64,11 @@ public sealed partial class SecretsManagerProvider
         ["Name"] = r.Name,
         ["Description"] = r.Description,
         ["KmsKeyId"] = r.KmsKeyId,
+        ["RotationEnabled"] = r.RotationEnabled,
+        ["RotationLambdaARN"] = r.RotationLambdaARN,
+        ["RotationRules"] = RotationRulesOf(r),
+        ["LastRotatedDate"] = r.LastRotatedDate,
+        ["NextRotationDate"] = NextRotationOf(r),
         ["LastChangedDate"] = r.LastChangedDate,
         ["DeletedDate"] = r.DeletedDate,
         // AWS leaves Tags out of the answer for an untagged secret.

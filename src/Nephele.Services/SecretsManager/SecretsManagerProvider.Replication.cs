@@ -62,13 +62,15 @@ public sealed partial class SecretsManagerProvider
     }
 
     /// <summary>Stores a primary secret and brings every in-sync replica up to date with it.</summary>
-    private void Save(RequestContext ctx, SecretRecord record)
+    private void Save(RequestContext ctx, SecretRecord record) => Save(ScopeOf(record.Arn), record);
+
+    private void Save(Scope primary, SecretRecord record)
     {
-        _store.Put(ctx.Scope, record);
+        _store.Put(primary, record);
         foreach (var replica in record.Replicas.Where(r => r.Status == InSync))
         {
-            var scope = In(ctx, replica.Region);
-            _store.Put(scope, Mirror(ctx, record, replica, _store.Get(scope, record.Name)));
+            var scope = new Scope(primary.AccountId, replica.Region);
+            _store.Put(scope, Mirror(primary, record, replica, _store.Get(scope, record.Name)));
         }
     }
 
@@ -96,15 +98,17 @@ public sealed partial class SecretsManagerProvider
 
     /// <summary>The replica of <paramref name="primary"/> in <paramref name="replica"/>'s region: versions it already holds
     /// keep their ciphertext (only labels move); new versions are decrypted here and encrypted with the replica's key.</summary>
-    private SecretRecord Mirror(RequestContext ctx, SecretRecord primary, SecretReplica replica, SecretRecord? current)
+    private SecretRecord Mirror(Scope primaryScope, SecretRecord primary, SecretReplica replica, SecretRecord? current)
     {
-        var scope = In(ctx, replica.Region);
-        var arn = ReplicaArn(primary.Arn, ctx.Region, replica.Region);
-        var held = current?.PrimaryRegion == ctx.Region ? current.Versions.ToDictionary(v => v.VersionId) : [];
+        var scope = new Scope(primaryScope.AccountId, replica.Region);
+        var arn = ReplicaArn(primary.Arn, primaryScope.Region, replica.Region);
+        var held = current?.PrimaryRegion == primaryScope.Region ? current.Versions.ToDictionary(v => v.VersionId) : [];
         var versions = primary.Versions.Select(v =>
         {
-            if (held.TryGetValue(v.VersionId, out var same)) return same with { Stages = v.Stages };
-            var (text, binary) = Opened(ctx, primary, v);
+            // A version whose value is still being filled keeps its own (empty) identity; a filled one is sealed again.
+            if (held.TryGetValue(v.VersionId, out var same) && (same.HasValue || !v.HasValue)) return same with { Stages = v.Stages };
+            if (!v.HasValue) return v;
+            var (text, binary) = Opened(primaryScope, primary, v);
             return Sealed(scope, v.CreatedDate, arn, replica.KmsKeyId, v.VersionId, text, binary) with { Stages = v.Stages };
         }).ToList();
         return primary with
@@ -113,7 +117,8 @@ public sealed partial class SecretsManagerProvider
             KmsKeyId = replica.KmsKeyId,
             Versions = versions,
             Replicas = [],
-            PrimaryRegion = ctx.Region,
+            PrimaryRegion = primaryScope.Region,
+            RotationToken = null,
         };
     }
 

@@ -36,7 +36,10 @@ public sealed partial class SecretsManagerProvider : IResourcePolicySource
                 keys.ResourceTags(secret.Tags.Select(t => KeyValuePair.Create(t.Key, t.Value)))
                     .Prefixed("secretsmanager:ResourceTag/", secret.Tags.Select(t => KeyValuePair.Create(t.Key, t.Value)));
             var policy = secret?.ResourcePolicy is { Length: > 0 } text ? PolicyDocument.TryParse(text, out _) : null;
-            targets.Add(new AuthorizationTarget(secret?.Arn ?? SecretsManagerAuthorization.ArnFor(id, context.Region, context.AccountId), policy, context.AccountId)
+            var arn = secret?.Arn ?? SecretsManagerAuthorization.ArnFor(id, context.Region, context.AccountId);
+            // A secret of another account, named by its ARN, is that account's to grant through its resource policy.
+            var owner = arn.Split(':', 6) is { Length: 6 } parts && parts[4].Length == 12 ? parts[4] : context.AccountId;
+            targets.Add(new AuthorizationTarget(arn, policy, owner)
             {
                 Action = operation == "BatchGetSecretValue" ? "secretsmanager:GetSecretValue" : null,
                 Context = keys.Build(),

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Nephele.Core.Gateway;
 using Nephele.Core.Protocols;
+using Nephele.Core.State;
 using Nephele.Services.Kms;
 
 namespace Nephele.Services.SecretsManager;
@@ -19,7 +20,13 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
 
     public string ServiceName => "secretsmanager";
 
-    public void Register(OperationRegistry operations) => operations
+    public void Register(OperationRegistry operations)
+    {
+        RegisterOperations(operations);
+        StartRotationSchedule();
+    }
+
+    private void RegisterOperations(OperationRegistry operations) => operations
         .On("CreateSecret", CreateSecret)
         .On("GetSecretValue", GetSecretValue)
         .On("PutSecretValue", PutSecretValue)
@@ -40,6 +47,8 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
         .On("ReplicateSecretToRegions", ReplicateSecretToRegions)
         .On("RemoveRegionsFromReplication", RemoveRegionsFromReplication)
         .On("StopReplicationToReplica", StopReplicationToReplica)
+        .On("RotateSecret", RotateSecret)
+        .On("CancelRotateSecret", CancelRotateSecret)
         .On("GetRandomPassword", (_, input) => new() { ["RandomPassword"] = RandomPassword.Generate(input) });
 
     private Dictionary<string, object?> CreateSecret(RequestContext ctx, Dictionary<string, object?> input)
@@ -92,6 +101,10 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
                 ?? throw NotFound($"Secrets Manager can't find the specified secret value for VersionId: {versionId}")
             : record.WithStage(stage ?? Current)
                 ?? throw NotFound($"Secrets Manager can't find the specified secret value for staging label: {stage ?? Current}");
+        // The version a rotation has begun but whose createSecret step has not put a value yet.
+        if (!version.HasValue)
+            throw NotFound(versionId is not null ? $"Secrets Manager can't find the specified secret value for VersionId: {versionId}"
+                : $"Secrets Manager can't find the specified secret value for staging label: {stage ?? Current}");
         return ValueOf(ctx, record, version);
     }
 
@@ -154,6 +167,14 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
     /// <summary>Adds a version (or recognises a retried one) and moves its staging labels onto it.</summary>
     private (SecretRecord, SecretVersion) AddVersion(RequestContext ctx, SecretRecord record, string token, string? text, byte[]? binary, List<string> stages)
     {
+        if (record.Versions.FirstOrDefault(v => v.VersionId == token) is { HasValue: false } empty)
+        {
+            // The rotation function's createSecret step fills the version RotateSecret began.
+            var filled = Sealed(ctx, record.Arn, record.KmsKeyId, token, text, binary) with { Stages = empty.Stages, CreatedDate = empty.CreatedDate };
+            var withValue = record with { Versions = [.. record.Versions.Select(v => v.VersionId == token ? filled : v)], LastChangedDate = ctx.Now };
+            foreach (var stage in stages) withValue = MoveStage(withValue, stage, token);
+            return (withValue, withValue.Versions.First(v => v.VersionId == token));
+        }
         if (record.Versions.FirstOrDefault(v => v.VersionId == token) is { } existing)
             return SameValue(ctx, record, existing, text, binary) ? (record, existing)
                 : throw new AwsException("ResourceExistsException", "You can't modify an existing version, you can only create a new version.");
@@ -184,14 +205,17 @@ public sealed partial class SecretsManagerProvider(ServiceEnvironment env) : IAw
     }
 
     /// <summary>A secret by name, full ARN or partial ARN (without the random suffix).</summary>
+    /// <remarks>A full ARN may name a secret of another account (cross-account access, allowed by the secret's resource policy).</remarks>
     private SecretRecord Find(RequestContext ctx, string id)
     {
         if (!id.StartsWith("arn:", StringComparison.Ordinal)) return _store.Get(ctx.Scope, id) ?? throw SecretNotFound();
         var marker = id.IndexOf(":secret:", StringComparison.Ordinal);
         if (marker < 0) throw SecretNotFound();
+        var parts = id.Split(':', 6);
+        var scope = parts.Length == 6 && parts[4].Length == 12 && parts[4] != ctx.AccountId ? new Scope(parts[4], ctx.Region) : ctx.Scope;
         var resource = id[(marker + ":secret:".Length)..];
-        if (resource.Length > 7 && resource[^7] == '-' && _store.Get(ctx.Scope, resource[..^7]) is { } full && full.Arn == id) return full;
-        return _store.Get(ctx.Scope, resource) is { } partial && partial.Arn.StartsWith(id + "-", StringComparison.Ordinal) ? partial : throw SecretNotFound();
+        if (resource.Length > 7 && resource[^7] == '-' && _store.Get(scope, resource[..^7]) is { } full && full.Arn == id) return full;
+        return _store.Get(scope, resource) is { } partial && partial.Arn.StartsWith(id + "-", StringComparison.Ordinal) ? partial : throw SecretNotFound();
     }
 
     /// <summary>A secret that is not scheduled for deletion: everything but Describe, Delete and Restore needs one.</summary>

@@ -13,7 +13,7 @@ public sealed partial class SsmProvider
     {
         try
         {
-            var (_, blob) = _kms.Encrypt(ctx.Scope, keyId == DefaultKeyAlias ? null : keyId, "ssm", Encoding.UTF8.GetBytes(value), Context(ctx, name));
+            var (_, blob) = _kms.Encrypt(ctx.Scope, keyId == DefaultKeyAlias ? null : keyId, "ssm", Encoding.UTF8.GetBytes(value), Context(ctx, name), ctx);
             return Convert.ToBase64String(blob);
         }
         catch (AwsException e)
@@ -31,7 +31,7 @@ public sealed partial class SsmProvider
         if (!decrypt) return v.Value;
         try
         {
-            return Encoding.UTF8.GetString(_kms.Decrypt(ctx.Scope, Convert.FromBase64String(v.Value), Context(ctx, name)).Plaintext);
+            return Encoding.UTF8.GetString(_kms.Decrypt(ctx.Scope, Convert.FromBase64String(v.Value), Context(ctx, name), ctx, "ssm").Plaintext);
         }
         catch (AwsException e)
         {
@@ -43,6 +43,7 @@ public sealed partial class SsmProvider
         new(StringComparer.Ordinal) { ["PARAMETER_ARN"] = ParameterNames.Arn(ctx.Region, ctx.AccountId, name) };
 
     // Parameter Store reports KMS failures (unknown, disabled or pending-deletion keys) as InvalidKeyId, quoting KMS.
-    private static AwsException KmsFailure(AwsException kms) =>
+    // A caller KMS refuses its key (under --enforce-iam) gets KMS's AccessDeniedException as it is.
+    private static AwsException KmsFailure(AwsException kms) => kms.Code == "AccessDeniedException" ? kms :
         new("InvalidKeyId", $"{kms.Message} (Service: AWSKMS; Status Code: 400; Error Code: {kms.Code})");
 }
