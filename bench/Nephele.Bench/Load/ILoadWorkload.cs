@@ -33,7 +33,8 @@ internal static class Workloads
     public const string S3Get = "s3-get";
     public const string DdbPut = "ddb-put";
     public const string DdbGet = "ddb-get";
-    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold, S3Put, S3Get, DdbPut, DdbGet];
+    public const string DdbQuery = "ddb-query";
+    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold, S3Put, S3Get, DdbPut, DdbGet, DdbQuery];
 
     /// <summary>Whether a step moves several messages (SQS), so messages per second are worth a column.</summary>
     public static bool CountsMessages(string name) => name is SqsSend or SqsReceive;
@@ -51,6 +52,7 @@ internal static class Workloads
         S3Get => "S3 GetObject of a 1 KiB object",
         DdbPut => "DynamoDB PutItem of a 200-byte item (10,000 keys)",
         DdbGet => "DynamoDB GetItem of a 200-byte item (10,000 keys, pre-filled)",
+        DdbQuery => $"DynamoDB Query returning 100 items of 200 bytes from a table of {DynamoDbQueryWorkload.Items:N0} items (pre-filled by BatchWriteItem)",
         _ => "STS GetCallerIdentity",
     };
 
@@ -67,6 +69,7 @@ internal static class Workloads
         S3Get => new S3GetWorkload(endpoint),
         DdbPut => new DynamoDbPutWorkload(endpoint),
         DdbGet => new DynamoDbGetWorkload(endpoint),
+        DdbQuery => new DynamoDbQueryWorkload(endpoint),
         _ => new StsCaller(endpoint),
     };
 }

@@ -48,6 +48,50 @@ internal static class ProcFs
         return found;
     }
 
+    /// <summary>VmHWM (the peak resident set since the process started) in KiB, or 0 when it has exited.</summary>
+    public static long PeakRssKib(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    return ParseKib(line);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// CPU time (user + system) a process has used so far, in milliseconds, or 0 when it has exited: what a
+    /// request costs the server, whatever else runs on a shared machine.
+    /// </summary>
+    public static double CpuMs(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name's closing ')': state is [0], utime [11], stime [12], in clock ticks.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11]) + long.Parse(fields[12])) * 1000.0 / ClockTicksPerSecond;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    // sysconf(_SC_CLK_TCK) is 100 on every Linux the bench runs on.
+    private const double ClockTicksPerSecond = 100;
+
     internal static long ParseKib(string statusLine)
     {
         // "VmRSS:	   51234 kB"
