@@ -7,7 +7,7 @@ namespace Nephele.Bench.Cli;
 internal sealed class BenchArgs
 {
     private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
-    private static readonly HashSet<string> Switches = ["--build-aot", "--no-build", "--quiet"];
+    private static readonly HashSet<string> Switches = ["--build-aot", "--no-build", "--quiet", "--durable"];
 
     public static BenchArgs Parse(IReadOnlyList<string> args)
     {

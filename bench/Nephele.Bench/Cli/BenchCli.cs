@@ -22,7 +22,7 @@ internal static class BenchCli
           micro    BenchmarkDotNet: routing + JSON parsing of an SQS SendMessage, in process
                    any BenchmarkDotNet arguments, e.g. --job short
           load     N workers sending STS GetCallerIdentity (or SQS batches) through the AWS SDK for D seconds
-                   --workload sts|sqs-send|sqs-receive|kms-encrypt|kms-decrypt|sns-publish|lambda-invoke|lambda-cold|lambda-burst|s3-put|s3-get|s3-large|s3-list|ddb-put|ddb-get|ssm-get|secrets-get (sts)
+                   --workload sts|sqs-send|sqs-receive|kms-encrypt|kms-decrypt|sns-publish|lambda-invoke|lambda-cold|lambda-burst|s3-put|s3-get|s3-large|s3-list|ddb-put|ddb-get|ddb-query|ssm-get|secrets-get (sts)
                    --workers N (8)  --duration SECONDS (10, at most 60)  --targets aot,dll,moto
                    --rounds N (5)  --warmup SECONDS (2)  --aot PATH  --moto PATH  --repo DIR
                    --no-build  --quiet

@@ -38,7 +38,8 @@ internal static class Workloads
     public const string DdbGet = "ddb-get";
     public const string SsmGet = "ssm-get";
     public const string SecretsGet = "secrets-get";
-    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold, LambdaBurst, S3Put, S3Get, S3Large, S3List, DdbPut, DdbGet, SsmGet, SecretsGet];
+    public static readonly string[] All = [Sts, SqsSend, SqsReceive, KmsEncrypt, KmsDecrypt, SnsPublish, LambdaInvoke, LambdaCold, LambdaBurst, S3Put, S3Get, S3Large, S3List, DdbPut, DdbGet, DdbQuery, SsmGet, SecretsGet];
+    public const string DdbQuery = "ddb-query";
 
     /// <summary>Whether a step moves several messages (SQS), so messages per second are worth a column.</summary>
     public static bool CountsMessages(string name) => name is SqsSend or SqsReceive or LambdaBurst;
@@ -67,6 +68,7 @@ internal static class Workloads
         DdbGet => "DynamoDB GetItem of a 200-byte item (10,000 keys, pre-filled)",
         SsmGet => "SSM GetParameter of a 100-byte String parameter",
         SecretsGet => "Secrets Manager GetSecretValue of a 100-byte secret (KMS-encrypted at rest)",
+        DdbQuery => $"DynamoDB Query returning 100 items of 200 bytes from a table of {DynamoDbQueryWorkload.Items:N0} items (pre-filled by BatchWriteItem)",
         _ => "STS GetCallerIdentity",
     };
 
@@ -88,6 +90,7 @@ internal static class Workloads
         DdbGet => new DynamoDbGetWorkload(endpoint),
         SsmGet => new SsmGetWorkload(endpoint),
         SecretsGet => new SecretsGetWorkload(endpoint),
+        DdbQuery => new DynamoDbQueryWorkload(endpoint),
         _ => new StsCaller(endpoint),
     };
 }

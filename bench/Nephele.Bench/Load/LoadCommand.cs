@@ -13,7 +13,8 @@ namespace Nephele.Bench.Load;
 /// </summary>
 internal static class LoadCommand
 {
-    private static readonly string[] AllTargets = [TargetKeys.Aot, TargetKeys.Dll, TargetKeys.Moto];
+    private static readonly string[] DefaultTargets = [TargetKeys.Aot, TargetKeys.Dll, TargetKeys.Moto];
+    private static readonly string[] AllTargets = [TargetKeys.Aot, TargetKeys.Dll, TargetKeys.Moto, TargetKeys.Dynalite];
     private const int MaxDurationSeconds = 60;
     private const long MaxRequestsPerTarget = 5_000_000;
 
@@ -26,6 +27,7 @@ internal static class LoadCommand
         var warmup = TimeSpan.FromSeconds(args.GetInt("--warmup", 2, 0, 30));
         var rounds = Math.Min(args.GetInt("--rounds", 5, 1, 20), seconds);
         var window = TimeSpan.FromSeconds((double)seconds / rounds);
+        DynamoDbQueryWorkload.Items = args.GetInt("--items", DynamoDbQueryWorkload.Items, 1_000, 10_000_000);
         var runner = new LoadRunner(workers, MaxRequestsPerTarget / rounds);
 
         var servers = new List<ServerProcess>();
@@ -42,7 +44,7 @@ internal static class LoadCommand
                 // Both servers log every request by default (Nephele one line, moto's werkzeug one line); --quiet drops Nephele's.
                 string[] extra = args.Has("--quiet") ? ["--log-level", "Warning"] : [];
                 using var probe = new ReadinessProbe();
-                foreach (var target in await TargetCatalog.ResolveAsync(args, AllTargets, AllTargets, extra, ct, Workloads.NeedsDataDir(workload)))
+                foreach (var target in await TargetCatalog.ResolveAsync(args, DefaultTargets, AllTargets, extra, ct, Workloads.NeedsDataDir(workload)))
                 {
                     var server = ServerProcess.Start(target, FreePort.Next());
                     servers.Add(server);
@@ -58,6 +60,7 @@ internal static class LoadCommand
                 foreach (var subject in live)
                 {
                     await subject.Client.PrepareAsync(warmup, ct);
+                    if (subject.PeakRssMib is { } prepared) Console.WriteLine($"{subject.Label}: peak RSS {prepared:0} MiB after preparing");
                     subject.Client.Observe(await runner.RunAsync(subject.Client.SendAsync, warmup, ct));
                 }
 
@@ -69,8 +72,7 @@ internal static class LoadCommand
                     try
                     {
                         await subject.Client.PrepareAsync(window, ct);
-                        var result = await runner.RunAsync(subject.Client.SendAsync, window, ct);
-                        subject.Add(result);
+                        var result = await subject.MeasureAsync(() => runner.RunAsync(subject.Client.SendAsync, window, ct));
                         subject.Client.Observe(result);
                         Console.WriteLine($"round {round + 1}/{rounds}  {subject.Label,-22} {result.RequestsPerSecond,7:0} req/s" +
                             (!Workloads.CountsMessages(workload) ? "" : $" {result.MessagesPerSecond,7:0} msg/s") + $"  p99 {result.Percentile(99),6:0.00} ms" +
@@ -130,14 +132,14 @@ internal static class LoadCommand
         var moto = subjects.FirstOrDefault(s => s.Label == "moto_server")?.Result;
         var table = messages
             ? new TextTable("target", "requests", "messages", "errors", "req/s", "msg/s", "p50 ms", "p99 ms", "max ms", "msg/s vs moto", "p99 vs moto")
-            : new TextTable("target", "requests", "errors", "req/s", "p50 ms", "p99 ms", "max ms", "req/s vs moto", "p99 vs moto");
+            : new TextTable("target", "requests", "errors", "req/s", "p50 ms", "p99 ms", "max ms", "req/s vs moto", "p99 vs moto", "server CPU µs/req", "peak RSS MiB");
         foreach (var subject in subjects)
         {
             if (subject.Result is not { } r)
             {
                 table.Add(messages
                     ? [subject.Label, "-", "-", "-", "not run", "-", "-", "-", "-", "-", "-"]
-                    : [subject.Label, "-", "-", "not run", "-", "-", "-", "-", "-"]);
+                    : [subject.Label, "-", "-", "not run", "-", "-", "-", "-", "-", "-", "-"]);
                 continue;
             }
             string[] latency = [$"{r.Percentile(50):0.00}", $"{r.Percentile(99):0.00}", $"{r.SortedLatenciesMs.LastOrDefault():0.0}"];
@@ -146,7 +148,8 @@ internal static class LoadCommand
                 ? [subject.Label, $"{r.Succeeded}", $"{r.Messages}", $"{r.Failed}", $"{r.RequestsPerSecond:0}", $"{r.MessagesPerSecond:0}", .. latency,
                     TextTable.Ratio(r.MessagesPerSecond, moto?.MessagesPerSecond), p99Ratio]
                 : [subject.Label, $"{r.Succeeded}", $"{r.Failed}", $"{r.RequestsPerSecond:0}", .. latency,
-                    TextTable.Ratio(r.RequestsPerSecond, moto?.RequestsPerSecond), p99Ratio]);
+                    TextTable.Ratio(r.RequestsPerSecond, moto?.RequestsPerSecond), p99Ratio,
+                    subject.CpuMicrosecondsPerRequest is { } cpu ? $"{cpu:0}" : "-", subject.PeakRssMib is { } rss ? $"{rss:0}" : "-"]);
         }
         return table;
     }

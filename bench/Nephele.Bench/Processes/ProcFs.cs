@@ -49,21 +49,51 @@ internal static class ProcFs
     }
 
     /// <summary>User plus system CPU time of a process in seconds (from /proc/PID/stat), or null without a process.</summary>
-    public static double? CpuSeconds(int? pid)
+    public static double? CpuSeconds(int? pid) => pid is { } id ? CpuMs(id) / 1000 : null;
+
+    /// <summary>VmHWM (the peak resident set since the process started) in KiB, or 0 when it has exited.</summary>
+    public static long PeakRssKib(int pid)
     {
-        if (pid is null) return null;
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            // utime and stime are fields 14 and 15 of the line, 11 and 12 after the command name; in clock ticks of 1/100 s.
-            return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    return ParseKib(line);
         }
         catch (IOException)
         {
-            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// CPU time (user + system) a process has used so far, in milliseconds, or 0 when it has exited: what a
+    /// request costs the server, whatever else runs on a shared machine.
+    /// </summary>
+    public static double CpuMs(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name's closing ')': state is [0], utime [11], stime [12], in clock ticks.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11]) + long.Parse(fields[12])) * 1000.0 / ClockTicksPerSecond;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return 0;
         }
     }
+
+    // sysconf(_SC_CLK_TCK) is 100 on every Linux the bench runs on.
+    private const double ClockTicksPerSecond = 100;
 
     internal static long ParseKib(string statusLine)
     {

@@ -21,4 +21,5 @@ internal static class TargetKeys
     public const string Dll = "dll";
     public const string Run = "run";
     public const string Moto = "moto";
+    public const string Dynalite = "dynalite";
 }

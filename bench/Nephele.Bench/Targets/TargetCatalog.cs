@@ -21,12 +21,14 @@ internal static class TargetCatalog
         var explicitTargets = args.Has("--targets");
         var keys = args.GetList("--targets", defaults, [.. allowed]);
         var repo = keys.Any(k => k != TargetKeys.Moto) ? RepoLocator.Find(args.Get("--repo")) : "";
+        // --durable: Nephele keeps its state in a fresh data directory (the default for users) instead of --ephemeral.
+        var durable = args.Has("--durable");
         // Nephele runs --ephemeral, but a scratch working directory keeps any stray file out of the repo.
         var workDir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nephele-bench")).FullName;
         var targets = new List<ServerTarget>();
 
         // A workload that moves more than memory should hold (s3-large) runs Nephele on disk: data-<port> in the scratch directory.
-        IReadOnlyList<string> Nephele(int port) => dataDir
+        IReadOnlyList<string> Nephele(int port) => dataDir || durable
             ? ["start", "--port", port.ToString(), "--data-dir", DataDirOf(port), .. nepheleExtraArgs]
             : ["start", "--port", port.ToString(), "--ephemeral", .. nepheleExtraArgs];
 
@@ -67,6 +69,12 @@ internal static class TargetCatalog
                     var moto = await MotoLocator.FindAsync(args.Get("--moto"), ct);
                     // /moto-api/data.json is moto's smallest always-200 page.
                     targets.Add(new(key, "moto_server", moto, port => ["-H", "127.0.0.1", "-p", port.ToString()], "moto-api/data.json", workDir, TimeSpan.FromSeconds(60)));
+                    break;
+                case TargetKeys.Dynalite:
+                    var dynalite = await DynaliteLocator.EnsureAsync(repo, ct);
+                    // dynalite answers GET / with 200 ("healthy: ...") once it listens; it keeps tables in memory.
+                    targets.Add(new(key, "dynalite", ExecutableSearch.Find("node") ?? throw new BenchException("node is not on PATH."),
+                        port => [dynalite, "--port", port.ToString()], "", workDir, TimeSpan.FromSeconds(30)));
                     break;
             }
         }

@@ -104,7 +104,8 @@ public sealed partial class DynamoDbProvider
         var cursor = range;
         while (!more)
         {
-            var batch = rows.Range(ctx.Scope, cursor, 256);
+            // No more rows than Limit still allows: a Query with Limit 100 on a large partition reads 100, not 256.
+            var batch = rows.Range(ctx.Scope, cursor, limit is { } l && inSegment is null ? (int)Math.Min(256, l - scanned) : 256);
             if (batch.Count == 0) break;
             foreach (var (entryKey, value) in batch)
             {

@@ -55,6 +55,7 @@ public sealed partial class DynamoDbProvider
             actions.Add(new TransactAction(kind, table, rowKey, key, item, expressions, spec));
         }
         RejectRepeatedItems(actions.Select(a => (a.Table, a.RowKey)));
+        var metrics = WantsItemCollectionMetrics(input);
         var token = input.GetString("ClientRequestToken");
         var hash = token is null ? null : RequestHash.Of(input.GetList("TransactItems"));
         var capacities = new Dictionary<string, Capacity>();
@@ -102,7 +103,10 @@ public sealed partial class DynamoDbProvider
                 capacities, token, hash);
             return 0;
         });
-        return TransactionOutput(input, capacities);
+        var output = TransactionOutput(input, capacities);
+        if (metrics && ItemCollectionMetrics(ctx, actions.Where(a => a.Kind != "ConditionCheck").Select(a => (a.Table, (IReadOnlyDictionary<string, AttributeValue>)a.Key))) is { } collections)
+            output["ItemCollectionMetrics"] = collections;
+        return output;
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ internal sealed class TableStore(IStateStore state, TimeProvider clock, StreamSt
     private readonly IResourceTable _stats = state.Table(Service, "stats");
     private readonly TimeToLiveIndex _ttl = new(state);
     private readonly PointInTimeHistory _history = new(state);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(Scope, string), (byte[] Bytes, TableRecord Table)> _definitions = new();
 
     public TableStore(ServiceEnvironment env)
         : this(env.State, env.Clock, new StreamStore(env.State, env.Events, env.Logging.CreateLogger("Nephele.DynamoDbStreams")))
@@ -36,11 +37,44 @@ internal sealed class TableStore(IStateStore state, TimeProvider clock, StreamSt
     /// <summary>A state transaction; stream records it appended are published on the event bus once it commits.</summary>
     public T Transaction<T>(Func<T> work) => StreamStore.PublishAfter(() => state.Transaction(work));
 
+    /// <summary>
+    /// A state transaction committed together with concurrent ones (group commit); stream records it appended are
+    /// published once it is durable. The work runs on the committing thread.
+    /// </summary>
+    public async Task<T> TransactionAsync<T>(Func<T> work)
+    {
+        Action? publish = null;
+        var result = await state.TransactionAsync(() =>
+        {
+            var result = StreamStore.Capture(work, out var appended);
+            publish = appended;
+            return result;
+        });
+        publish?.Invoke();
+        return result;
+    }
+
     public IResourceTable Items(TableRecord table) => state.Table(Service, "items:" + table.TableId);
 
     public IResourceTable IndexEntries(TableRecord table, string indexName) => state.Table(Service, $"index:{table.TableId}:{indexName}");
 
-    public TableRecord? Find(Scope scope, string name) => _tables.Get(scope, name, DynamoDbJsonContext.Default.TableRecord);
+    /// <summary>
+    /// The table's definition. Every data-plane request looks its table up, so the last definition read is kept
+    /// with its stored bytes and reused while they are unchanged: the row is still read (another writer, or another
+    /// node, may have changed it), but not parsed again.
+    /// </summary>
+    public TableRecord? Find(Scope scope, string name)
+    {
+        if (_tables.Get(scope, name) is not { } bytes)
+        {
+            _definitions.TryRemove((scope, name), out _);
+            return null;
+        }
+        if (_definitions.TryGetValue((scope, name), out var known) && known.Bytes.AsSpan().SequenceEqual(bytes)) return known.Table;
+        var table = System.Text.Json.JsonSerializer.Deserialize(bytes, DynamoDbJsonContext.Default.TableRecord)!;
+        _definitions[(scope, name)] = (bytes, table);
+        return table;
+    }
 
     public TableRecord Require(Scope scope, string name) =>
         Find(scope, name) ?? throw new AwsException("ResourceNotFoundException", "Requested resource not found");
@@ -85,6 +119,7 @@ internal sealed class TableStore(IStateStore state, TimeProvider clock, StreamSt
         Transaction(() =>
         {
             _tables.Delete(scope, table.TableName);
+            _definitions.TryRemove((scope, table.TableName), out _);
             _stats.Delete(scope, table.TableId);
             // The stream outlives the table by the retention period, as in AWS.
             if (table.StreamEnabled) streams.Close(scope, StreamStore.ArnOf(table), clock.GetUtcNow());
