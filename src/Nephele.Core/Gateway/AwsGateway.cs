@@ -74,6 +74,7 @@ public sealed class AwsGateway(
                 Region = region,
                 Clock = clock,
                 Aborted = http.RequestAborted,
+                AuthorizeAs = handler is null ? AuthorizingWith(authorizer, protocolName) : null,
             };
             if (handler is null)
             {
@@ -130,6 +131,10 @@ public sealed class AwsGateway(
             GatewayLog.Request(logger, service, "Preflight", CallerIdentity.DefaultAccountId, "", response.StatusCode,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
+
+    // A separate method so that modeled requests allocate no closure.
+    private static Action<RequestContext, Dictionary<string, object?>> AuthorizingWith(RequestAuthorizer authorizer, string protocol) =>
+        (context, input) => authorizer.Authorize(context, input, protocol);
 
     private static AwsException UnknownOperation(string protocol, AwsRequest request) => protocol switch
     {
