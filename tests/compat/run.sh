@@ -7,6 +7,11 @@ if ! python3 -c "import boto3" 2>/dev/null || ! command -v aws >/dev/null; then
   echo "compat: skipped (needs python3 with boto3 and the aws CLI)"
   exit 0
 fi
+# s3cmd scenarios run when s3cmd is there: Debian packages it; pip is the fallback where Debian's is not reachable.
+if ! command -v s3cmd >/dev/null; then
+  { apt-get install -y -q s3cmd || { apt-get update -q && apt-get install -y -q s3cmd; } || python3 -m pip install -q s3cmd; } >/dev/null 2>&1 || true
+  command -v s3cmd >/dev/null || echo "compat: s3cmd not installed; its scenarios are skipped"
+fi
 config="${NEPHELE_CONFIGURATION:-Debug}"
 dll="$root/src/Nephele/bin/$config/net10.0/nephele.dll"
 [ -f "$dll" ] || dotnet build "$root/src/Nephele" -c "$config" -v quiet >/dev/null

@@ -1,5 +1,6 @@
 """S3 encryption at rest (SSE-KMS, bucket default encryption), browser POST uploads and the website endpoint through boto3."""
 import http.client
+import json
 import urllib.parse
 import uuid
 
@@ -52,10 +53,9 @@ def boto3_presigned_post_uploads_a_file_with_requests(c):
 def boto3_website_endpoint_serves_index_and_error_documents(c):
     s3 = c.boto3("s3")
     bucket = _bucket(c)
-    s3.put_bucket_website(Bucket=bucket, WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"},
-                                                               "ErrorDocument": {"Key": "404.html"}})
+    # The website endpoint serves only what everyone may read: a private bucket answers 403.
+    s3.put_bucket_website(Bucket=bucket, WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"}})
     s3.put_object(Bucket=bucket, Key="index.html", Body=b"<h1>home</h1>", ContentType="text/html")
-    s3.put_object(Bucket=bucket, Key="404.html", Body=b"not here", ContentType="text/html")
     endpoint = urllib.parse.urlparse(c.endpoint)
 
     def get(path):
@@ -63,6 +63,17 @@ def boto3_website_endpoint_serves_index_and_error_documents(c):
         conn.request("GET", path, headers={"Host": f"{bucket}.s3-website.us-east-1.localhost:{endpoint.port}"})
         response = conn.getresponse()
         return response.status, response.read()
+
+    status, page = get("/")
+    assert status == 403 and b"<li>Code: AccessDenied</li>" in page, (status, page)
+    s3.delete_public_access_block(Bucket=bucket)
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"},
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{bucket}"}]}))
+    s3.put_bucket_website(Bucket=bucket, WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"},
+                                                               "ErrorDocument": {"Key": "404.html"}})
+    s3.put_object(Bucket=bucket, Key="index.html", Body=b"<h1>home</h1>", ContentType="text/html")
+    s3.put_object(Bucket=bucket, Key="404.html", Body=b"not here", ContentType="text/html")
 
     assert get("/") == (200, b"<h1>home</h1>")
     assert get("/missing.html") == (404, b"not here")

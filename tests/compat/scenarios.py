@@ -15,6 +15,7 @@ from s3_config_scenarios import S3_CONFIG_SCENARIOS
 from s3_events_scenarios import S3_EVENTS_SCENARIOS
 from s3_crypto_scenarios import S3_CRYPTO_SCENARIOS
 from s3_scenarios import S3_SCENARIOS
+from s3cmd_scenarios import S3CMD_SCENARIOS
 from sns_scenarios import SNS_SCENARIOS
 from sqs_scenarios import SQS_SCENARIOS
 from ssm_scenarios import SSM_SCENARIOS
@@ -31,6 +32,7 @@ SCENARIOS = [
     *S3_CONFIG_SCENARIOS,
     *S3_EVENTS_SCENARIOS,
     *S3_CRYPTO_SCENARIOS,
+    *S3CMD_SCENARIOS,
     *KMS_SCENARIOS,
     *SNS_SCENARIOS,
     *LOGS_SCENARIOS,

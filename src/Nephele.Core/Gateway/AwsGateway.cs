@@ -78,6 +78,8 @@ public sealed class AwsGateway(
                 Clock = clock,
                 Aborted = http.RequestAborted,
                 Authorizer = authorizer,
+
+                AuthorizeAs = handler is null ? AuthorizingWith(authorizer, protocolName) : null,
             };
             if (handler is null)
             {
@@ -134,6 +136,10 @@ public sealed class AwsGateway(
             GatewayLog.Request(logger, service, "Preflight", CallerIdentity.DefaultAccountId, "", response.StatusCode,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
+
+    // A separate method so that modeled requests allocate no closure.
+    private static Action<RequestContext, Dictionary<string, object?>> AuthorizingWith(RequestAuthorizer authorizer, string protocol) =>
+        (context, input) => authorizer.Authorize(context, input, protocol);
 
     private static AwsException UnknownOperation(string protocol, AwsRequest request) => protocol switch
     {

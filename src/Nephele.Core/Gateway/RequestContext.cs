@@ -22,6 +22,13 @@ public sealed class RequestContext
     /// Manager calling KMS); null where no server authorizes requests.</summary>
     public RequestAuthorizer? Authorizer { get; init; }
 
+    /// <summary>
+    /// For unmodeled operations only (the gateway does not authorize them itself): authorizes a request, usually the
+    /// modeled operation the unmodeled one stands for, under IAM enforcement (S3's POST Object acts as PutObject for its
+    /// signer); does nothing when enforcement is off. Null for modeled operations, which the gateway has authorized.
+    /// </summary>
+    public Action<RequestContext, Dictionary<string, object?>>? AuthorizeAs { get; init; }
+
     public string AccountId => Caller.AccountId;
 
     /// <summary>The account+region scope of this request; global services use <see cref="GlobalScope"/>.</summary>

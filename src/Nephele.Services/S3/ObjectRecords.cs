@@ -44,6 +44,8 @@ internal sealed record ObjectRecord
     public Dictionary<string, string>? KmsContext { get; init; }
     public Dictionary<string, string> Tags { get; init; } = [];
     public string? Acl { get; init; }
+    /// <summary>Grants set by x-amz-grant-* headers or an AccessControlPolicy (instead of a canned <see cref="Acl"/>), owner's included.</summary>
+    public List<ObjectGrant>? Grants { get; init; }
     public int? PartsCount { get; init; }
     public byte[]? Inline { get; init; }
     /// <summary>The AES-CTR IV of the inline bytes when encrypted (blob files carry theirs in <see cref="BlobPart.Iv"/>).</summary>
@@ -53,6 +55,9 @@ internal sealed record ObjectRecord
     public DateTimeOffset? ObjectLockRetainUntil { get; init; }
     public string? ObjectLockLegalHold { get; init; }
 }
+
+/// <summary>One ACL grant as stored: the grantee (CanonicalUser ID or Group URI) and its permission.</summary>
+internal sealed record ObjectGrant(string Permission, string Type, string? Id = null, string? DisplayName = null, string? Uri = null);
 
 /// <summary>A run of an object's bytes stored as one blob file; for multipart objects also the part's own identity.</summary>
 internal sealed record BlobPart

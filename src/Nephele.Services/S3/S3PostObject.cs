@@ -50,15 +50,20 @@ public sealed partial class S3Provider : IUnmodeledOperations
             Clock = ctx.Clock,
             Aborted = ctx.Aborted,
         };
-        var output = await PutObject(post, input);
-        try
+        // Under IAM enforcement the signer needs s3:PutObject on the key, as for a PUT of the same object.
+        ctx.AuthorizeAs?.Invoke(new RequestContext
         {
-            NotifyWritten(post, input, "ObjectCreated:Post", output.GetString("VersionId"));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogNotificationFailed(_log, "PostObject", e);
-        }
+            RequestId = ctx.RequestId,
+            Service = ctx.Service,
+            Model = ctx.Model,
+            Operation = ctx.Model.FindOperation("PutObject")!,
+            Request = ctx.Request,
+            Caller = caller,
+            Region = ctx.Region,
+            Clock = ctx.Clock,
+            Aborted = ctx.Aborted,
+        }, input);
+        var output = await WithNotifications(post, "ObjectCreated:Post", bucket.Name, () => PutObject(post, input));
         return PostResponse(ctx, form, bucket.Name, key, output);
     }
 

@@ -31,7 +31,12 @@ public sealed partial class S3Provider
         };
         // Object Lock needs versioning: a bucket created with it starts versioned.
         if (bucket.ObjectLockEnabled) bucket = bucket with { Versioning = "Enabled" };
-        if (!_buckets.TryAdd(bucket))
+        var acl = CreateBucketAcl(bucket, input);
+        if (_buckets.TryAdd(bucket))
+        {
+            if (acl is not null) _configs.Put(name, AclConfigName, acl);
+        }
+        else
         {
             var existing = _buckets.Get(name)!;
             if (existing.Owner != ctx.AccountId)
@@ -41,6 +46,19 @@ public sealed partial class S3Provider
                 throw S3Errors.BucketAlreadyOwnedByYou(name);
         }
         return new() { ["Location"] = "/" + name, ["BucketArn"] = BucketArn(name) };
+    }
+
+    /// <summary>
+    /// The ACL a CreateBucket request sets with x-amz-acl or x-amz-grant-* headers, or null when it sets none. With ACLs
+    /// disabled (BucketOwnerEnforced, the default) only one that gives the owner full control is accepted.
+    /// </summary>
+    private static Dictionary<string, object?>? CreateBucketAcl(BucketRecord bucket, Dictionary<string, object?> input)
+    {
+        if (input.GetString("ACL") is null && !GrantMembers.Any(input.ContainsKey)) return null;
+        var grants = AclGrants.FromRequest(input, bucket.Owner, out _);
+        if (bucket.ObjectOwnership == "BucketOwnerEnforced" && !AclGrants.OnlyOwnerFullControl(grants, bucket.Owner))
+            throw new AwsException("InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400);
+        return new() { ["Owner"] = S3Owner.Of(bucket.Owner), ["Grants"] = grants.Cast<object?>().ToList() };
     }
 
     /// <summary>The region a new bucket goes to: the LocationConstraint, which must name the endpoint's own region

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Nephele.Core.Events;
 using Nephele.Core.Gateway;
 using Nephele.Core.Protocols;
 using Nephele.Core.State;
@@ -30,6 +31,7 @@ public sealed partial class S3Provider : IDisposable
     public void Dispose()
     {
         _lifecycleTimer?.Dispose();
+        _outbox?.Dispose();
         DisposeAccessLogs();
     }
 
@@ -110,18 +112,20 @@ public sealed partial class S3Provider : IDisposable
     /// <summary>Expiration: removes the object (unversioned) or puts a delete marker on it (versioned), unless it changed meanwhile.</summary>
     private void Expire(string bucketName, ObjectRecord expected, DateTimeOffset now)
     {
-        var (eventName, markerId, garbage) = _objects.Transaction<(string?, string?, List<string>)>(() =>
+        var entries = new List<OutboxEntry>();
+        var garbage = _objects.Transaction(() =>
         {
             var bucket = _buckets.Get(bucketName);
             var current = _objects.Current(bucketName, expected.Key);
             var garbage = new List<string>();
             if (bucket is null || current is null || current.Sort != expected.Sort || current.ETag != expected.ETag || current.LastModified != expected.LastModified)
-                return (null, null, garbage);
+                return garbage;
             if (bucket.Versioning is null)
             {
                 _objects.DeleteCurrent(bucketName, expected.Key);
                 garbage.AddRange(ObjectStore.BlobsOf(current));
-                return ("LifecycleExpiration:Delete", null, garbage);
+                StageLifecycle(bucketName, ServiceEvent("LifecycleExpiration:Delete", expected.Key, null, null, null), entries);
+                return garbage;
             }
             var sort = _objects.NewSort();
             var markerId = sort;
@@ -130,7 +134,7 @@ public sealed partial class S3Provider : IDisposable
                 markerId = "null";
                 if (_objects.Version(bucketName, expected.Key, "null") is { } old)
                 {
-                    if (IsLocked(old, now)) return (null, null, garbage);
+                    if (IsLocked(old, now)) return garbage;
                     _objects.DeleteVersion(bucketName, old);
                     garbage.AddRange(ObjectStore.BlobsOf(old));
                 }
@@ -145,10 +149,11 @@ public sealed partial class S3Provider : IDisposable
                 Owner = bucket.Owner,
             });
             _objects.DeleteCurrent(bucketName, expected.Key);
-            return ("LifecycleExpiration:DeleteMarkerCreated", markerId, garbage);
+            StageLifecycle(bucketName, ServiceEvent("LifecycleExpiration:DeleteMarkerCreated", expected.Key, null, null, markerId), entries);
+            return garbage;
         });
         _objects.DeleteBlobs(garbage);
-        if (eventName is not null) NotifyLifecycle(bucketName, ServiceEvent(eventName, expected.Key, null, null, markerId));
+        DeliverStaged(entries);
     }
 
     private void ChangeStorageClass(string bucketName, ObjectRecord expected, string storageClass, bool isCurrent) => _objects.Transaction(() =>
@@ -203,11 +208,7 @@ public sealed partial class S3Provider : IDisposable
             var expire = rules.Any(r => r.NoncurrentDays is { } days && r.Matches(version)
                 && S3LifecycleRule.AfterDays(since, days) <= now
                 && (r.NewerNoncurrentVersions is not { } keep || newerNoncurrent >= keep));
-            if (expire && RemoveVersion(bucketName, version, now))
-            {
-                NotifyLifecycle(bucketName, ServiceEvent("LifecycleExpiration:Delete", version.Key, null, null, version.VersionId));
-                continue;
-            }
+            if (expire && RemoveVersion(bucketName, version, now)) continue;
             remaining.Add(version);
             if (version.IsDeleteMarker) continue;
             string? target = null;
@@ -216,14 +217,17 @@ public sealed partial class S3Provider : IDisposable
             if (target is not null && target != version.StorageClass) ChangeStorageClass(bucketName, version, target, isCurrent: false);
         }
         // A delete marker with no versions left behind it is "expired"; ExpiredObjectDeleteMarker removes it.
-        if (remaining is [{ IsDeleteMarker: true } marker] && rules.Any(r => r.ExpiredObjectDeleteMarker && r.Matches(marker))
-            && RemoveVersion(bucketName, marker, now))
-            NotifyLifecycle(bucketName, ServiceEvent("LifecycleExpiration:Delete", marker.Key, null, null, marker.VersionId));
+        if (remaining is [{ IsDeleteMarker: true } marker] && rules.Any(r => r.ExpiredObjectDeleteMarker && r.Matches(marker)))
+            RemoveVersion(bucketName, marker, now);
     }
 
-    /// <summary>Permanently removes a noncurrent version or delete marker (never one under Object Lock); false when it is gone or locked.</summary>
+    /// <summary>
+    /// Permanently removes a noncurrent version or delete marker (never one under Object Lock), with its
+    /// LifecycleExpiration:Delete event; false when it is gone or locked.
+    /// </summary>
     private bool RemoveVersion(string bucketName, ObjectRecord version, DateTimeOffset now)
     {
+        var entries = new List<OutboxEntry>();
         var garbage = _objects.Transaction(() =>
         {
             if (IsLocked(version, now)) return null;
@@ -231,10 +235,12 @@ public sealed partial class S3Provider : IDisposable
             // Only ever noncurrent versions or a lone delete marker: the current object row stays as it is.
             if (_objects.Current(bucketName, version.Key) is { } current && current.Sort == version.Sort) return null;
             _objects.DeleteVersion(bucketName, version);
+            StageLifecycle(bucketName, ServiceEvent("LifecycleExpiration:Delete", version.Key, null, null, version.VersionId), entries);
             return ObjectStore.BlobsOf(version).ToList();
         });
         if (garbage is null) return false;
         _objects.DeleteBlobs(garbage);
+        DeliverStaged(entries);
         return true;
     }
 
@@ -251,18 +257,6 @@ public sealed partial class S3Provider : IDisposable
             if (!due) continue;
             var removed = _objects.Transaction(() => _objects.Upload(bucket.Name, upload.Key, upload.UploadId) is not null && _objects.DeleteUpload(bucket.Name, upload));
             if (removed) DeleteUploadParts(upload.UploadId);
-        }
-    }
-
-    private void NotifyLifecycle(string bucketName, S3Event e)
-    {
-        try
-        {
-            if (_configs.Get(bucketName, NotificationConfigName) is { } document && _buckets.Get(bucketName) is { } bucket) Notify(bucket, document, e);
-        }
-        catch (Exception error) when (error is not OutOfMemoryException)
-        {
-            LogNotificationFailed(_log, "lifecycle", error);
         }
     }
 

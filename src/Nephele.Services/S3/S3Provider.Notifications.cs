@@ -3,35 +3,56 @@ using Microsoft.Extensions.Logging;
 using Nephele.Core.Events;
 using Nephele.Core.Gateway;
 using Nephele.Core.Protocols;
+using Nephele.Core.State;
 
 namespace Nephele.Services.S3;
 
 /// <summary>
-/// Event notifications: after an object operation has committed, the bucket's notification configuration is read
-/// and every matching queue, topic and function gets AWS's event record through the event bus (SQS and SNS store it
-/// durably before returning; Lambda queues an asynchronous invocation). The hooks wrap the registered handlers, so
-/// the object operations themselves know nothing of notifications.
+/// Event notifications: the transaction that changes an object also records, in S3's durable outbox, AWS's event
+/// record for every matching queue, topic and function of the bucket's notification configuration; once the request
+/// has answered they are delivered through the event bus (SQS and SNS store them durably; Lambda queues an
+/// asynchronous invocation). A destination that is briefly unavailable is retried with back-off on Nephele's clock,
+/// and a restart resumes what was recorded but not delivered. The scopes wrap the registered handlers, so the object
+/// operations only mark where their changes commit.
 /// </summary>
 public sealed partial class S3Provider
 {
     private readonly ILogger _log = env.Logging.CreateLogger("Nephele.S3");
 
-    private void RegisterNotifications(OperationRegistry operations)
+    /// <summary>S3 retries a destination that is briefly unavailable for a day (on Nephele's clock), then drops the event.</summary>
+    private static readonly OutboxRetry NotificationRetry = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5), TimeSpan.FromDays(1));
+
+    private DeliveryOutbox? _outbox;
+
+    /// <summary>The request whose object changes notify, and the events it recorded; set around the handlers that can notify.</summary>
+    private static readonly AsyncLocal<NotificationScope?> Notifying = new();
+
+    private sealed class NotificationScope(RequestContext ctx, string eventName, Dictionary<string, object?> document)
     {
-        After(operations, "PutObject", (ctx, input, output) => NotifyWritten(ctx, input, "ObjectCreated:Put", output.GetString("VersionId")));
-        After(operations, "CopyObject", (ctx, input, output) => NotifyWritten(ctx, input, "ObjectCreated:Copy", output.GetString("VersionId")));
-        After(operations, "CompleteMultipartUpload",
-            (ctx, input, output) => NotifyWritten(ctx, input, "ObjectCreated:CompleteMultipartUpload", output.GetString("VersionId")));
-        After(operations, "PutObjectTagging", (ctx, input, output) => NotifyWritten(ctx, input, "ObjectTagging:Put", output.GetString("VersionId")));
-        After(operations, "DeleteObjectTagging", (ctx, input, output) => NotifyWritten(ctx, input, "ObjectTagging:Delete", output.GetString("VersionId")));
-        After(operations, "PutObjectAcl", (ctx, input, output) => NotifyWritten(ctx, input, "ObjectAcl:Put", output.GetString("VersionId")));
-        After(operations, "DeleteObject", (ctx, input, output) =>
-            NotifyRemoved(ctx, input.GetString("Bucket")!, input.GetString("Key")!, input.GetString("VersionId"), output.GetBool("DeleteMarker") == true,
-                output.GetString("VersionId")));
-        WrapDeleteObjects(operations);
+        public RequestContext Context { get; } = ctx;
+        /// <summary>The bucket's notification configuration, read once before the handler runs.</summary>
+        public Dictionary<string, object?> Document { get; } = document;
+        /// <summary>The event a write causes (ObjectCreated:Put ...); removals decide theirs from what was deleted.</summary>
+        public string EventName { get; } = eventName;
+        public List<OutboxEntry> Entries { get; } = [];
     }
 
-    /// <summary>Runs <paramref name="after"/> once the handler has answered successfully; a failing notification never fails the request.</summary>
+    private void RegisterNotifications(OperationRegistry operations)
+    {
+        _outbox = new DeliveryOutbox(env.State, env.Events, env.Clock, _log, "s3", NotificationRetry);
+        Around(operations, "PutObject", "ObjectCreated:Put");
+        Around(operations, "CopyObject", "ObjectCreated:Copy");
+        Around(operations, "CompleteMultipartUpload", "ObjectCreated:CompleteMultipartUpload");
+        Around(operations, "PutObjectTagging", "ObjectTagging:Put");
+        Around(operations, "DeleteObjectTagging", "ObjectTagging:Delete");
+        Around(operations, "PutObjectAcl", "ObjectAcl:Put");
+        Around(operations, "DeleteObject", "ObjectRemoved");
+        Around(operations, "DeleteObjects", "ObjectRemoved");
+        // Events recorded before a restart go out now.
+        _outbox.Start();
+    }
+
+    /// <summary>Runs <paramref name="after"/> once the handler has answered successfully; a failure in it never fails the request.</summary>
     private void After(OperationRegistry operations, string name, Action<RequestContext, Dictionary<string, object?>, Dictionary<string, object?>> after)
     {
         if (operations.Find(name) is not { } inner) return;
@@ -50,54 +71,68 @@ public sealed partial class S3Provider
         });
     }
 
-    /// <summary>DeleteObjects in quiet mode answers no Deleted entries, but each deletion still notifies: the handler runs verbose and the wrapper quiets it.</summary>
-    private void WrapDeleteObjects(OperationRegistry operations)
+    /// <summary>
+    /// Runs the handler with a notification scope: the object changes it commits record their events in the same
+    /// transaction (<see cref="StageWritten"/>, <see cref="StageRemoved"/>), and once it has answered they are delivered.
+    /// </summary>
+    private void Around(OperationRegistry operations, string name, string eventName)
     {
-        if (operations.Find("DeleteObjects") is not { } inner) return;
-        operations.On("DeleteObjects", async (ctx, input) =>
+        if (operations.Find(name) is not { } inner) return;
+        operations.On(name, (ctx, input) => WithNotifications(ctx, eventName, input.GetString("Bucket"), () => inner(ctx, input)));
+    }
+
+    /// <summary>A bucket without a notification configuration costs one lookup and nothing inside the handler's transactions.</summary>
+    private async ValueTask<T> WithNotifications<T>(RequestContext ctx, string eventName, string? bucketName, Func<ValueTask<T>> handler)
+    {
+        if (bucketName is null || _configs.Get(bucketName, NotificationConfigName) is not { } document) return await handler();
+        var scope = new NotificationScope(ctx, eventName, document);
+        Notifying.Value = scope;
+        try
         {
-            var delete = input.GetStruct("Delete");
-            var quiet = delete?.GetBool("Quiet") == true;
-            var verbose = input;
-            if (quiet)
-                verbose = new(input, StringComparer.Ordinal) { ["Delete"] = new Dictionary<string, object?>(delete!, StringComparer.Ordinal) { ["Quiet"] = false } };
-            var output = await inner(ctx, verbose);
-            var deleted = output.GetList("Deleted")?.OfType<Dictionary<string, object?>>().ToList() ?? [];
-            try
-            {
-                var bucket = input.GetString("Bucket")!;
-                foreach (var entry in deleted)
-                    NotifyRemoved(ctx, bucket, entry.GetString("Key")!, entry.GetString("VersionId"), entry.GetBool("DeleteMarker") == true,
-                        entry.GetString("DeleteMarkerVersionId") ?? entry.GetString("VersionId"));
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogNotificationFailed(_log, "DeleteObjects", e);
-            }
-            if (quiet) output["Deleted"] = new List<object?>();
-            return output;
-        });
+            return await handler();
+        }
+        finally
+        {
+            Notifying.Value = null;
+            // Whatever committed is delivered now; what fails (or a crash before this) is retried from the outbox.
+            if (scope.Entries.Count > 0) DeliverStaged(scope.Entries);
+        }
     }
 
-    /// <summary>An object (version) was created or changed: its record gives size and ETag.</summary>
-    private void NotifyWritten(RequestContext ctx, Dictionary<string, object?> input, string eventName, string? versionId)
+    private void DeliverStaged(List<OutboxEntry> entries)
     {
-        var bucketName = input.GetString("Bucket");
-        var key = input.GetString("Key");
-        if (bucketName is null || key is null || _configs.Get(bucketName, NotificationConfigName) is not { } document) return;
+        try
+        {
+            _outbox?.DeliverNow(entries);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            LogNotificationFailed(_log, "delivery", e);
+        }
+    }
+
+    /// <summary>Inside the transaction that wrote <paramref name="obj"/>: records the current request's event for it, if any.</summary>
+    private void StageWritten(string bucketName, ObjectRecord obj)
+    {
+        if (Notifying.Value is not { } scope || scope.EventName == "ObjectRemoved") return;
         if (_buckets.Get(bucketName) is not { } bucket) return;
-        var obj = versionId is not null && bucket.Versioning is not null ? _objects.Version(bucketName, key, versionId) : _objects.Current(bucketName, key);
-        if (obj is null) return;
-        Notify(bucket, document, RequestEvent(ctx, eventName, key, obj.Size, obj.ETag, obj.VersionId));
+        Stage(bucket, scope.Document, RequestEvent(scope.Context, scope.EventName, obj.Key, obj.Size, obj.ETag, bucket.Versioning is null ? null : obj.VersionId),
+            scope.Entries);
     }
 
-    private void NotifyRemoved(RequestContext ctx, string bucketName, string key, string? requestedVersion, bool deleteMarker, string? versionId)
+    /// <summary>
+    /// Runs a deletion's transaction body and records its event inside the same transaction: a delete marker created
+    /// (no version named, versioned bucket) or something removed.
+    /// </summary>
+    private (Dictionary<string, object?> Output, T Garbage) StageRemoved<T>(string bucketName, string key, string? requestedVersion,
+        Func<(Dictionary<string, object?> Output, T Garbage)> work)
     {
-        if (_configs.Get(bucketName, NotificationConfigName) is not { } document || _buckets.Get(bucketName) is not { } bucket) return;
-        // Deleting without a version id in a versioned bucket creates a delete marker; anything else removes something.
-        var created = requestedVersion is null && deleteMarker;
-        Notify(bucket, document, RequestEvent(ctx, created ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete", key, null, null,
-            bucket.Versioning is null ? null : versionId));
+        var result = work();
+        if (Notifying.Value is not { EventName: "ObjectRemoved" } scope || _buckets.Get(bucketName) is not { } bucket) return result;
+        var created = requestedVersion is null && result.Output.GetBool("DeleteMarker") == true;
+        Stage(bucket, scope.Document, RequestEvent(scope.Context, created ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete", key, null, null,
+            bucket.Versioning is null ? null : result.Output.GetString("VersionId")), scope.Entries);
+        return result;
     }
 
     private static S3Event RequestEvent(RequestContext ctx, string name, string key, long? size, string? etag, string? versionId) =>
@@ -109,18 +144,22 @@ public sealed partial class S3Provider
         new(name, key, size, etag, versionId, env.Clock.GetUtcNow(), "s3.amazonaws.com", "s3.amazonaws.com",
             S3RequestId(Guid.NewGuid().ToString()), NewHostId());
 
-    /// <summary>Delivers <paramref name="e"/> to every configuration of <paramref name="document"/> that wants it.</summary>
-    private void Notify(BucketRecord bucket, Dictionary<string, object?> document, S3Event e)
+    /// <summary>Inside a transaction: records <paramref name="e"/> in the outbox for every configuration of the bucket that wants it.</summary>
+    private void StageLifecycle(string bucketName, S3Event e, List<OutboxEntry> entries)
     {
+        if (_configs.Get(bucketName, NotificationConfigName) is { } document && _buckets.Get(bucketName) is { } bucket) Stage(bucket, document, e, entries);
+    }
+
+    /// <summary>Records <paramref name="e"/> for every configuration of <paramref name="document"/> that wants it (inside the caller's transaction).</summary>
+    private void Stage(BucketRecord bucket, Dictionary<string, object?> document, S3Event e, List<OutboxEntry> entries)
+    {
+        if (_outbox is null) return;
         string? sequencer = null;
         foreach (var (id, arn) in S3Notifications.Matching(document, e))
         {
             sequencer ??= S3Notifications.NextSequencer(e.Time);
             var delivery = new Delivery { TargetArn = arn, Body = S3Notifications.EventJson(e, bucket, id, sequencer), SourceArn = "arn:aws:s3:::" + bucket.Name };
-            var result = env.Events.Deliver(delivery);
-            // No service handles this kind of destination yet (Lambda before it exists): nothing could run it.
-            if (result is null) LogNoDestination(_log, bucket.Name, arn);
-            else if (!result.Value.Succeeded) LogDeliveryFailed(_log, bucket.Name, arn, result.Value.Reason ?? result.Value.Outcome.ToString());
+            entries.Add(_outbox.Enqueue(new Scope(bucket.Owner, bucket.Region), delivery));
         }
     }
 
@@ -173,9 +212,4 @@ public sealed partial class S3Provider
     [LoggerMessage(Level = LogLevel.Warning, Message = "S3 notification for {Operation} failed")]
     private static partial void LogNotificationFailed(ILogger logger, string operation, Exception error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "S3 bucket {Bucket}: no service delivers to {Destination} yet; the event is dropped")]
-    private static partial void LogNoDestination(ILogger logger, string bucket, string destination);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "S3 bucket {Bucket}: the event for {Destination} was not delivered: {Reason}")]
-    private static partial void LogDeliveryFailed(ILogger logger, string bucket, string destination, string reason);
 }

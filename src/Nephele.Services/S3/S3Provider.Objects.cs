@@ -204,7 +204,7 @@ public sealed partial class S3Provider
     private Dictionary<string, object?> DeleteOne(RequestContext ctx, BucketRecord bucket, string key, string? versionId, bool bypassGovernance)
     {
         if (versionId is not null && !IsVersionIdLike(versionId)) throw S3ObjectErrors.InvalidVersionId(versionId);
-        var (output, garbage) = _objects.Transaction(() =>
+        var (output, garbage) = _objects.Transaction(() => StageRemoved(bucket.Name, key, versionId, () =>
         {
             var status = (_buckets.Get(bucket.Name) ?? throw S3Errors.NoSuchBucket(bucket.Name)).Versioning;
             var garbage = new List<string>();
@@ -269,7 +269,7 @@ public sealed partial class S3Provider
             if (_objects.VersionsOf(bucket.Name, key).FirstOrDefault() is { IsDeleteMarker: false } newest) _objects.PutCurrent(bucket.Name, newest);
             else _objects.DeleteCurrent(bucket.Name, key);
             return (output, garbage);
-        });
+        }));
         _objects.DeleteBlobs(garbage);
         return output;
     }

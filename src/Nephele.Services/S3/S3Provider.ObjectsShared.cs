@@ -52,6 +52,7 @@ public sealed partial class S3Provider
             Metadata = UserMetadata(input),
             Tags = input.GetString("Tagging") is { } tagging ? ParseTagging(tagging) : [],
             Acl = ObjectAcl(bucket, input),
+            Grants = GrantHeaders(bucket, input),
             ObjectLockMode = input.GetString("ObjectLockMode"),
             ObjectLockRetainUntil = input.GetTimestamp("ObjectLockRetainUntilDate"),
             ObjectLockLegalHold = input.GetString("ObjectLockLegalHoldStatus"),
@@ -145,6 +146,7 @@ public sealed partial class S3Provider
                     break;
             }
             _objects.PutCurrent(bucketName, stored);
+            StageWritten(bucketName, stored);
             return (stored, garbage);
         });
         _objects.DeleteBlobs(garbage);

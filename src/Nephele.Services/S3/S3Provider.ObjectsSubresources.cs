@@ -70,6 +70,7 @@ public sealed partial class S3Provider
             var updated = change(obj);
             if (bucket.Versioning is not null && obj.VersionId is not null) _objects.PutVersion(bucket.Name, updated);
             if (_objects.Current(bucket.Name, key) is { } current && current.VersionId == obj.VersionId) _objects.PutCurrent(bucket.Name, updated);
+            StageWritten(bucket.Name, updated);
             return updated;
         });
     }
@@ -105,52 +106,6 @@ public sealed partial class S3Provider
     {
         var bucket = RequireBucket(ctx, input);
         var updated = UpdateObject(ctx, bucket, RequireKey(input), input.GetString("VersionId"), o => o with { Tags = [] });
-        return updated.VersionId is { } v ? new() { ["VersionId"] = v } : [];
-    }
-
-    private Dictionary<string, object?> GetObjectAcl(RequestContext ctx, Dictionary<string, object?> input)
-    {
-        var bucket = RequireBucket(ctx, input);
-        var obj = ReadableObject(bucket, RequireKey(input), input.GetString("VersionId"));
-        var owner = S3Owner.Of(bucket.ObjectOwnership == "ObjectWriter" ? obj.Owner : bucket.Owner);
-        var grants = new List<object?> { Grant(owner, "FULL_CONTROL") };
-        switch (obj.Acl)
-        {
-            case "public-read":
-                grants.Add(GroupGrant("http://acs.amazonaws.com/groups/global/AllUsers", "READ"));
-                break;
-            case "public-read-write":
-                grants.Add(GroupGrant("http://acs.amazonaws.com/groups/global/AllUsers", "READ"));
-                grants.Add(GroupGrant("http://acs.amazonaws.com/groups/global/AllUsers", "WRITE"));
-                break;
-            case "authenticated-read":
-                grants.Add(GroupGrant("http://acs.amazonaws.com/groups/global/AuthenticatedUsers", "READ"));
-                break;
-        }
-        return new() { ["Owner"] = owner, ["Grants"] = grants };
-    }
-
-    private static Dictionary<string, object?> Grant(Dictionary<string, object?> owner, string permission) => new()
-    {
-        ["Grantee"] = new Dictionary<string, object?> { ["Type"] = "CanonicalUser", ["ID"] = owner["ID"], ["DisplayName"] = owner["DisplayName"] },
-        ["Permission"] = permission,
-    };
-
-    private static Dictionary<string, object?> GroupGrant(string uri, string permission) => new()
-    {
-        ["Grantee"] = new Dictionary<string, object?> { ["Type"] = "Group", ["URI"] = uri },
-        ["Permission"] = permission,
-    };
-
-    private Dictionary<string, object?> PutObjectAcl(RequestContext ctx, Dictionary<string, object?> input)
-    {
-        var bucket = RequireBucket(ctx, input);
-        var acl = ObjectAcl(bucket, input);
-        if (acl is null && !input.ContainsKey("AccessControlPolicy") && !input.Keys.Any(k => k.StartsWith("Grant", StringComparison.Ordinal)))
-            throw S3ObjectErrors.MalformedXml();
-        if (bucket.ObjectOwnership == "BucketOwnerEnforced" && input.ContainsKey("AccessControlPolicy"))
-            throw S3ObjectErrors.AccessControlListNotSupported();
-        var updated = UpdateObject(ctx, bucket, RequireKey(input), input.GetString("VersionId"), o => o with { Acl = acl ?? "private" });
         return updated.VersionId is { } v ? new() { ["VersionId"] = v } : [];
     }
 

@@ -9,7 +9,8 @@ namespace Nephele.Services.S3;
 /// The static website endpoint: requests to "&lt;bucket&gt;.s3-website.&lt;region&gt;.localhost[:port]" (or
 /// "&lt;bucket&gt;.s3-website-&lt;region&gt;...") are answered as S3's website endpoint answers them — anonymous GET and
 /// HEAD only, index documents for the root and folders, the error document, RedirectAllRequestsTo, routing rules,
-/// per-object redirects (x-amz-website-redirect-location) and HTML error pages instead of XML.
+/// per-object redirects (x-amz-website-redirect-location) and HTML error pages instead of XML. Only publicly readable
+/// objects are served (<see cref="WebsiteMayRead"/>); others answer 403 AccessDenied.
 /// </summary>
 public sealed partial class S3Provider
 {
@@ -68,8 +69,9 @@ public sealed partial class S3Provider
                     page.Redirect(302, "/" + S3WebsiteRouting.EscapePath(key) + "/");
                     return;
                 }
-                throw S3ObjectErrors.NoSuchKey(lookup);
+                throw WebsiteMayList(http, bucket) ? S3ObjectErrors.NoSuchKey(lookup) : S3Errors.AccessDenied();
             }
+            if (!WebsiteMayRead(http, bucket, obj)) throw S3Errors.AccessDenied();
             if (obj.WebsiteRedirectLocation is { } location)
             {
                 page.Redirect(301, location);
@@ -108,6 +110,7 @@ public sealed partial class S3Provider
     private async Task ServeWebsiteObjectAsync(HttpContext http, S3WebsitePage page, BucketRecord bucket, ObjectRecord obj, int? errorStatus)
     {
         if (obj.SseCustomerKeyMd5 is not null || obj.ServerSideEncryption is "aws:kms" or "aws:kms:dsse") throw S3Errors.AccessDenied();
+        if (errorStatus is not null && !WebsiteMayRead(http, bucket, obj)) throw S3Errors.AccessDenied();
         var conditions = new Dictionary<string, object?>
         {
             ["IfMatch"] = http.Request.Headers.IfMatch.FirstOrDefault(),

@@ -17,6 +17,22 @@ public sealed class S3WebsiteTests(NepheleFixture nephele) : IClassFixture<Nephe
         return await http.SendAsync(request);
     }
 
+    /// <summary>A bucket everyone may read and list through the website endpoint: a public bucket policy, no public access block.</summary>
+    private static async Task<string> PublicBucketAsync(AmazonS3Client s3, bool list = true)
+    {
+        var bucket = await s3.NewBucketAsync();
+        await s3.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
+        await s3.PutBucketPolicyAsync(bucket, PublicPolicy(bucket, list));
+        return bucket;
+    }
+
+    private static string PublicPolicy(string bucket, bool list, string extra = "")
+    {
+        var read = $$"""{"Sid":"Read","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{{bucket}}/*"}""";
+        var listing = $$""",{"Sid":"List","Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::{{bucket}}"}""";
+        return """{"Version":"2012-10-17","Statement":[""" + read + (list ? listing : "") + extra + "]}";
+    }
+
     private async Task PutHtmlAsync(AmazonS3Client s3, string bucket, string key, string body, string? redirect = null) =>
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = body, ContentType = "text/html", WebsiteRedirectLocation = redirect });
 
@@ -24,7 +40,7 @@ public sealed class S3WebsiteTests(NepheleFixture nephele) : IClassFixture<Nephe
     public async Task Website_serves_index_documents_folders_and_the_error_document()
     {
         var s3 = S3();
-        var bucket = await s3.NewBucketAsync();
+        var bucket = await PublicBucketAsync(s3);
         var unconfigured = await WebsiteAsync(bucket, "/");
         Assert.Equal(HttpStatusCode.NotFound, unconfigured.StatusCode);
         var page = await unconfigured.Content.ReadAsStringAsync();
@@ -88,7 +104,7 @@ public sealed class S3WebsiteTests(NepheleFixture nephele) : IClassFixture<Nephe
     public async Task Website_redirects_by_routing_rules_object_redirects_and_redirect_all()
     {
         var s3 = S3();
-        var bucket = await s3.NewBucketAsync();
+        var bucket = await PublicBucketAsync(s3);
         await s3.PutBucketWebsiteAsync(new PutBucketWebsiteRequest
         {
             BucketName = bucket,
@@ -137,5 +153,111 @@ public sealed class S3WebsiteTests(NepheleFixture nephele) : IClassFixture<Nephe
         var all = await WebsiteAsync(forwarding, "/a/b.html");
         Assert.Equal(HttpStatusCode.MovedPermanently, all.StatusCode);
         Assert.Equal("https://example.org/a/b.html", all.Headers.Location?.ToString());
+    }
+
+    private static Task ConfigureAsync(AmazonS3Client s3, string bucket) => s3.PutBucketWebsiteAsync(new PutBucketWebsiteRequest
+    {
+        BucketName = bucket,
+        WebsiteConfiguration = new WebsiteConfiguration { IndexDocumentSuffix = "index.html" },
+    });
+
+    private static async Task AssertAccessDeniedAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>403 Forbidden</h1>", page);
+        Assert.Contains("<li>Code: AccessDenied</li>", page);
+        Assert.Contains("<li>Message: Access Denied</li>", page);
+    }
+
+    [Fact]
+    public async Task A_bucket_that_is_not_public_answers_403_access_denied()
+    {
+        var s3 = S3();
+        var bucket = await s3.NewBucketAsync();
+        await ConfigureAsync(s3, bucket);
+        await PutHtmlAsync(s3, bucket, "index.html", "secret");
+        await AssertAccessDeniedAsync(await WebsiteAsync(bucket, "/"));
+        await AssertAccessDeniedAsync(await WebsiteAsync(bucket, "/missing.html"));
+    }
+
+    [Fact]
+    public async Task Without_list_permission_a_missing_key_is_403_and_with_it_404()
+    {
+        var s3 = S3();
+        var bucket = await PublicBucketAsync(s3, list: false);
+        await ConfigureAsync(s3, bucket);
+        await PutHtmlAsync(s3, bucket, "index.html", "home");
+        Assert.Equal("home", await (await WebsiteAsync(bucket, "/")).Content.ReadAsStringAsync());
+        await AssertAccessDeniedAsync(await WebsiteAsync(bucket, "/missing.html"));
+
+        await s3.PutBucketPolicyAsync(bucket, PublicPolicy(bucket, list: true));
+        Assert.Equal(HttpStatusCode.NotFound, (await WebsiteAsync(bucket, "/missing.html")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Policy_denials_and_conditions_are_evaluated_for_the_anonymous_visitor()
+    {
+        var s3 = S3();
+        var bucket = await s3.NewBucketAsync();
+        await s3.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
+        var deny = $$""",{"Sid":"Private","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{{bucket}}/private/*"}""";
+        await s3.PutBucketPolicyAsync(bucket, PublicPolicy(bucket, list: true, deny));
+        await ConfigureAsync(s3, bucket);
+        await PutHtmlAsync(s3, bucket, "public/a.html", "a");
+        await PutHtmlAsync(s3, bucket, "private/b.html", "b");
+        Assert.Equal("a", await (await WebsiteAsync(bucket, "/public/a.html")).Content.ReadAsStringAsync());
+        await AssertAccessDeniedAsync(await WebsiteAsync(bucket, "/private/b.html"));
+
+        // A condition on the Referer header, as sites use against hot-linking.
+        var referer = """
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::BUCKET/*",
+              "Condition":{"StringLike":{"aws:Referer":"https://example.com/*"}}}]}
+            """.Replace("BUCKET", bucket, StringComparison.Ordinal);
+        await s3.PutBucketPolicyAsync(bucket, referer);
+        await AssertAccessDeniedAsync(await WebsiteAsync(bucket, "/public/a.html"));
+        using var http = new HttpClient();
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(nephele.Server.Endpoint, "/public/a.html"));
+        request.Headers.Host = $"{bucket}.s3-website.us-east-1.localhost:{nephele.Server.Endpoint.Port}";
+        request.Headers.Referrer = new Uri("https://example.com/page");
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Block_public_access_overrides_a_public_policy()
+    {
+        var s3 = S3();
+        var bucket = await PublicBucketAsync(s3);
+        await ConfigureAsync(s3, bucket);
+        await PutHtmlAsync(s3, bucket, "index.html", "home");
+        Assert.Equal(HttpStatusCode.OK, (await WebsiteAsync(bucket, "/")).StatusCode);
+        await s3.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
+        {
+            BucketName = bucket,
+            PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration { RestrictPublicBuckets = true },
+        });
+        await AssertAccessDeniedAsync(await WebsiteAsync(bucket, "/"));
+    }
+
+    [Fact]
+    public async Task A_public_read_object_acl_serves_the_object_unless_public_acls_are_ignored()
+    {
+        var s3 = S3();
+        var bucket = "web-" + Guid.NewGuid().ToString("N")[..16];
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket, ObjectOwnership = ObjectOwnership.ObjectWriter });
+        await s3.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
+        await ConfigureAsync(s3, bucket);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "index.html", ContentBody = "open", CannedACL = S3CannedACL.PublicRead });
+        await PutHtmlAsync(s3, bucket, "closed.html", "closed");
+        Assert.Equal("open", await (await WebsiteAsync(bucket, "/")).Content.ReadAsStringAsync());
+        await AssertAccessDeniedAsync(await WebsiteAsync(bucket, "/closed.html"));
+
+        await s3.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
+        {
+            BucketName = bucket,
+            PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration { IgnorePublicAcls = true },
+        });
+        await AssertAccessDeniedAsync(await WebsiteAsync(bucket, "/"));
     }
 }
