@@ -78,7 +78,6 @@ public sealed class AwsGateway(
                 Clock = clock,
                 Aborted = http.RequestAborted,
                 Authorizer = authorizer,
-
                 AuthorizeAs = handler is null ? AuthorizingWith(authorizer, protocolName) : null,
             };
             if (handler is null)

@@ -33,8 +33,8 @@ public sealed partial class S3Provider
             if (expectedOwner is not null) input["ExpectedBucketOwner"] = expectedOwner;
             if (sseAlgorithm is not null) input["ServerSideEncryption"] = sseAlgorithm;
             if (kmsKeyId is not null) input["SSEKMSKeyId"] = kmsKeyId;
-            var output = await _s3.PutObject(ctx, input);
-            _s3.NotifyWritten(ctx, input, "ObjectCreated:Put", output.GetString("VersionId"));
+            // Through the notification scope, so the bucket's event notifications fire as for a client's PutObject.
+            var output = await _s3.WithNotifications(ctx, "ObjectCreated:Put", bucket, () => _s3.PutObject(ctx, input));
             return output.GetString("ETag") ?? "";
         }
 
