@@ -26,14 +26,6 @@ public interface IStateStore : IDisposable
     /// <summary>Runs <paramref name="work"/> atomically: every table write inside commits together or not at all.</summary>
     T Transaction<T>(Func<T> work);
 
-    /// <summary>
-    /// Runs <paramref name="work"/> atomically like <see cref="Transaction{T}"/>, but queued: concurrent calls may
-    /// run one after another in one store transaction and commit together (group commit), each isolated from the
-    /// others and undone alone if it throws. The task completes once the work's writes are durable; the work runs
-    /// on whichever thread commits the group, so it must not rely on thread-local state.
-    /// </summary>
-    Task<T> TransactionAsync<T>(Func<T> work) => Task.FromResult(Transaction(work));
-
     /// <summary>Deletes all state, or that of one service.</summary>
     void Reset(string? service = null);
 

@@ -24,7 +24,6 @@ public sealed class SqliteStateStore : IStateStore
     private readonly SqliteCheckpointer? _checkpointer;
     private readonly ConcurrentBag<SqliteStatements> _idleReaders = [];
     private readonly ConcurrentDictionary<(string, string), SqliteResourceTable> _tables = new();
-    private readonly SqliteGroupCommit _groupCommit;
     private int _transactionDepth;
     // Tables written by the open transaction; their change stamps move once it ends. Guarded by the writer lock.
     private readonly HashSet<SqliteResourceTable> _written = [];
@@ -88,7 +87,6 @@ public sealed class SqliteStateStore : IStateStore
         Location = location;
         Blobs = blobs;
         _readerConnectionString = readerConnectionString;
-        _groupCommit = new SqliteGroupCommit(this);
         _writer = new SqliteConnection(writerConnectionString);
         try
         {
@@ -160,43 +158,6 @@ public sealed class SqliteStateStore : IStateStore
     {
         foreach (var table in _written) table.Changed();
         _written.Clear();
-    }
-
-    /// <summary>Queued and committed with other concurrent writers (see <see cref="SqliteGroupCommit"/>).</summary>
-    public Task<T> TransactionAsync<T>(Func<T> work)
-    {
-        ArgumentNullException.ThrowIfNull(work);
-        // Inside a transaction already (this thread holds the writer): join it, as Transaction does.
-        if (_writeLock.IsHeldByCurrentThread) return Task.FromResult(Transaction(work));
-        return _groupCommit.Run(work);
-    }
-
-    /// <summary>Runs a group of works as one transaction holding the writer lock; they see depth 1, so nested
-    /// <see cref="Transaction{T}"/> calls use savepoints.</summary>
-    internal void RunGrouped(Action<SqliteStatements> group)
-    {
-        lock (_writeLock)
-        {
-            ThrowIfDisposed();
-            _write.Execute("BEGIN IMMEDIATE");
-            _transactionDepth = 1;
-            try
-            {
-                group(_write);
-                _write.Execute("COMMIT");
-                _checkpointer?.Wrote();
-            }
-            catch
-            {
-                RollBack("ROLLBACK");
-                throw;
-            }
-            finally
-            {
-                _transactionDepth = 0;
-                AnnounceWrites();
-            }
-        }
     }
 
     private void RollBack(string sql)

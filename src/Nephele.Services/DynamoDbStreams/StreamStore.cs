@@ -160,27 +160,6 @@ internal sealed partial class StreamStore(IStateStore state, EventBus events, IL
         return result;
     }
 
-    /// <summary>
-    /// Runs <paramref name="work"/> (part of a transaction that commits later, possibly on another thread) and hands
-    /// back how to publish the stream records it appended, to call once that transaction has committed.
-    /// </summary>
-    public static T Capture<T>(Func<T> work, out Action? publish)
-    {
-        var (savedPending, savedDepth) = (t_pending, t_depth);
-        t_pending = null;
-        t_depth = 1;
-        try
-        {
-            var result = work();
-            publish = t_pending is { Count: > 0 } appended ? () => Publish(appended) : null;
-            return result;
-        }
-        finally
-        {
-            (t_pending, t_depth) = (savedPending, savedDepth);
-        }
-    }
-
     private static void Publish(List<(StreamStore Store, Scope Scope, StreamInfo Stream, DynamoDbStreamRecord Record)> records)
     {
         foreach (var group in records.GroupBy(r => (r.Store, r.Scope, r.Stream.StreamArn)))
