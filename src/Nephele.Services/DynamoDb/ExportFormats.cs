@@ -20,58 +20,12 @@ internal static class ExportFormats
         {
             w.WriteStartObject();
             w.WritePropertyName("Item");
-            WriteJsonMap(w, item);
+            // The same DynamoDB JSON as stream records carry.
+            DynamoDbStreams.StreamRecordWire.WriteMap(w, item);
             w.WriteEndObject();
         }
         output.Write(buffer.WrittenSpan);
         output.WriteByte((byte)'\n');
-    }
-
-    private static void WriteJsonMap(Utf8JsonWriter w, IReadOnlyDictionary<string, AttributeValue> map)
-    {
-        w.WriteStartObject();
-        foreach (var (name, value) in map)
-        {
-            w.WritePropertyName(name);
-            WriteJson(w, value);
-        }
-        w.WriteEndObject();
-    }
-
-    private static void WriteJson(Utf8JsonWriter w, AttributeValue v)
-    {
-        w.WriteStartObject();
-        w.WritePropertyName(v.Type.ToString());
-        switch (v.Type)
-        {
-            case AttributeType.S: w.WriteStringValue(v.S); break;
-            case AttributeType.N: w.WriteStringValue(v.N.ToString()); break;
-            case AttributeType.B: w.WriteBase64StringValue(v.B); break;
-            case AttributeType.BOOL: w.WriteBooleanValue(v.Bool); break;
-            case AttributeType.NULL: w.WriteBooleanValue(true); break;
-            case AttributeType.M: WriteJsonMap(w, v.M!); break;
-            case AttributeType.L:
-                w.WriteStartArray();
-                foreach (var e in v.L!) WriteJson(w, e);
-                w.WriteEndArray();
-                break;
-            case AttributeType.SS:
-                w.WriteStartArray();
-                foreach (var s in v.SS!) w.WriteStringValue(s);
-                w.WriteEndArray();
-                break;
-            case AttributeType.NS:
-                w.WriteStartArray();
-                foreach (var n in v.NS!) w.WriteStringValue(n.ToString());
-                w.WriteEndArray();
-                break;
-            default:
-                w.WriteStartArray();
-                foreach (var b in v.BS!) w.WriteBase64StringValue(b);
-                w.WriteEndArray();
-                break;
-        }
-        w.WriteEndObject();
     }
 
     public static void WriteIonLine(Stream output, IReadOnlyDictionary<string, AttributeValue> item)

@@ -82,7 +82,8 @@ internal static class StreamRecordWire
         WriteMap(w, item);
     }
 
-    private static void WriteMap(Utf8JsonWriter w, IReadOnlyDictionary<string, AttributeValue> map)
+    /// <summary>An item in DynamoDB JSON (<c>{"name": {"S": "..."}}</c>), as streams and table exports write it.</summary>
+    internal static void WriteMap(Utf8JsonWriter w, IReadOnlyDictionary<string, AttributeValue> map)
     {
         w.WriteStartObject();
         foreach (var (name, value) in map)
