@@ -7,7 +7,8 @@ public sealed class LogInsightsTests(NepheleFixture nephele) : IClassFixture<Nep
 {
     private readonly LogsClient _logs = new(nephele.Http());
 
-    private static readonly long Base = DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeMilliseconds() / 60_000 * 60_000;
+    // Aligned to five minutes, so the events a test puts in the first 5-minute bin (bin(5m)) never straddle two.
+    private static readonly long Base = DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeMilliseconds() / 300_000 * 300_000;
 
     private async Task<string> Group(params (long Offset, string Message)[] events)
     {
