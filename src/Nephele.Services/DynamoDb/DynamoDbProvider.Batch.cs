@@ -78,7 +78,7 @@ public sealed partial class DynamoDbProvider
         return rest;
     }
 
-    private async ValueTask<Dictionary<string, object?>> BatchWriteItem(RequestContext ctx, Dictionary<string, object?> input)
+    private Dictionary<string, object?> BatchWriteItem(RequestContext ctx, Dictionary<string, object?> input)
     {
         var request = input.GetStruct("RequestItems") ?? [];
         if (request.Count == 0)
@@ -117,7 +117,7 @@ public sealed partial class DynamoDbProvider
             }
         }
         var capacities = new Dictionary<string, Capacity>();
-        await _store.TransactionAsync(() =>
+        _store.Transaction(() =>
         {
             foreach (var (table, rowKey, _, item) in writes)
             {

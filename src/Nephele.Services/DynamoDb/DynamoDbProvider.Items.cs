@@ -10,7 +10,7 @@ using Item = Dictionary<string, AttributeValue>;
 
 public sealed partial class DynamoDbProvider
 {
-    private async ValueTask<Dictionary<string, object?>> PutItem(RequestContext ctx, Dictionary<string, object?> input)
+    private Dictionary<string, object?> PutItem(RequestContext ctx, Dictionary<string, object?> input)
     {
         var table = DataTable(ctx.Scope, input.GetString("TableName"));
         var returnValues = ReturnValues(input, "NONE", "ALL_OLD");
@@ -19,7 +19,7 @@ public sealed partial class DynamoDbProvider
         var condition = expressions.Condition ?? LegacyConditions.Expected(input);
         var rowKey = ValidateItem(table, item);
         var capacity = new Capacity(table.TableName);
-        var old = await _store.TransactionAsync(() =>
+        var old = _store.Transaction(() =>
         {
             var old = _store.GetItem(ctx.Scope, table, rowKey);
             EnsureCondition(condition, old, input);
@@ -50,7 +50,7 @@ public sealed partial class DynamoDbProvider
         return output;
     }
 
-    private async ValueTask<Dictionary<string, object?>> DeleteItem(RequestContext ctx, Dictionary<string, object?> input)
+    private Dictionary<string, object?> DeleteItem(RequestContext ctx, Dictionary<string, object?> input)
     {
         var table = DataTable(ctx.Scope, input.GetString("TableName"));
         var returnValues = ReturnValues(input, "NONE", "ALL_OLD");
@@ -58,7 +58,7 @@ public sealed partial class DynamoDbProvider
         var expressions = RequestExpressions.Parse(input, "ConditionExpression is null");
         var condition = expressions.Condition ?? LegacyConditions.Expected(input);
         var capacity = new Capacity(table.TableName);
-        var old = await _store.TransactionAsync(() =>
+        var old = _store.Transaction(() =>
         {
             var old = _store.GetItem(ctx.Scope, table, rowKey);
             EnsureCondition(condition, old, input);
@@ -72,7 +72,7 @@ public sealed partial class DynamoDbProvider
         return output;
     }
 
-    private async ValueTask<Dictionary<string, object?>> UpdateItem(RequestContext ctx, Dictionary<string, object?> input)
+    private Dictionary<string, object?> UpdateItem(RequestContext ctx, Dictionary<string, object?> input)
     {
         var table = DataTable(ctx.Scope, input.GetString("TableName"));
         var returnValues = ReturnValues(input, "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW");
@@ -84,7 +84,7 @@ public sealed partial class DynamoDbProvider
         var condition = expressions.Condition ?? LegacyConditions.Expected(input);
         EnsureKeyNotUpdated(table, actions);
         var capacity = new Capacity(table.TableName);
-        var (old, item) = await _store.TransactionAsync(() =>
+        var (old, item) = _store.Transaction(() =>
         {
             var old = _store.GetItem(ctx.Scope, table, rowKey);
             EnsureCondition(condition, old, input);

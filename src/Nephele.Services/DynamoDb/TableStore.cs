@@ -37,12 +37,6 @@ internal sealed class TableStore(IStateStore state, TimeProvider clock, StreamSt
     /// <summary>A state transaction; stream records it appended are published on the event bus once it commits.</summary>
     public T Transaction<T>(Func<T> work) => StreamStore.PublishAfter(() => state.Transaction(work));
 
-    /// <summary>
-    /// <see cref="Transaction{T}"/> for the async item handlers. (A group commit of concurrent writes was tried here and
-    /// measured slower on 2 cores: SQLite's WAL commit without fsync is already cheap, and the queueing added latency.)
-    /// </summary>
-    public Task<T> TransactionAsync<T>(Func<T> work) => Task.FromResult(Transaction(work));
-
     public IResourceTable Items(TableRecord table) => state.Table(Service, "items:" + table.TableId);
 
     public IResourceTable IndexEntries(TableRecord table, string indexName) => state.Table(Service, $"index:{table.TableId}:{indexName}");
